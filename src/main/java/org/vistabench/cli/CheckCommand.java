@@ -1,0 +1,14 @@
+package org.vistabench.cli;
+
+import java.util.concurrent.Callable;
+import org.vistabench.VistaException;
+import picocli.CommandLine.Command;
+
+/** Placeholder until its owner fills it in. */
+@Command(name = "check", mixinStandardHelpOptions = true, description = "(not implemented yet)")
+public final class CheckCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        throw new VistaException(ExitCodes.INTERNAL, "'check' is not implemented yet");
+    }
+}

@@ -1,0 +1,77 @@
+package org.vistabench.cli;
+
+import java.io.PrintWriter;
+import org.vistabench.VistaException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vistabench} command. Each subcommand is one class in this package; none holds business logic. */
+@Command(name = "vistabench",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Benchmark and reproducibility harness for VISTA (text-SAE interpretability transfer to vision).",
+        subcommands = {
+            ValidateCommand.class, PlanCommand.class, RunCommand.class, MergeCommand.class, CheckCommand.class,
+            ReportCommand.class, ParityCommand.class, WorldCommand.class, CommandLine.HelpCommand.class
+        },
+        footer = {"", "Examples:",
+            "  vistabench run specs/mini.yaml                 train and score every cell of the mini default",
+            "  vistabench validate specs/mini.yaml            check a spec, write nothing",
+            "  vistabench plan specs/mini.yaml --shards 3     list cells and their shards",
+            "", "Exit codes: 0 ok and all claims hold, 1 a golden claim failed, 2 spec or usage error,",
+            "            3 a cell failed to run, 4 unexpected internal error."})
+public final class Main implements Runnable {
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of unexpected errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
+    public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(t -> t instanceof VistaException ve ? ve.exitCode() : ExitCodes.INTERNAL);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("error: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("(see: vistabench " + ex.getCommandLine().getCommandName() + " --help)");
+            return ExitCodes.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            boolean debug = parsed.hasMatchedOption("--debug");
+            if (ex instanceof VistaException ve) {
+                c.getErr().println("error: " + oneLine(ve.getMessage()));
+                if (debug) {
+                    ex.printStackTrace(c.getErr());
+                }
+                return ve.exitCode();
+            }
+            c.getErr().println("internal error: " + ex.getClass().getSimpleName() + ": " + oneLine(ex.getMessage())
+                    + (debug ? "" : " (rerun with --debug for the stack trace)"));
+            if (debug) {
+                ex.printStackTrace(c.getErr());
+            }
+            return ExitCodes.INTERNAL;
+        });
+        return cl.execute(args);
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
+    }
+}

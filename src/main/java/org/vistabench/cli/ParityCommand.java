@@ -1,0 +1,14 @@
+package org.vistabench.cli;
+
+import java.util.concurrent.Callable;
+import org.vistabench.VistaException;
+import picocli.CommandLine.Command;
+
+/** Placeholder until its owner fills it in. */
+@Command(name = "parity", mixinStandardHelpOptions = true, description = "(not implemented yet)")
+public final class ParityCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        throw new VistaException(ExitCodes.INTERNAL, "'parity' is not implemented yet");
+    }
+}
