@@ -1,0 +1,29 @@
+package org.vistabench.run;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.vistabench.spec.Cell;
+import org.vistabench.spec.Spec;
+
+/** What a {@link MetricProvider} sees while it works on one cell. */
+public interface CellContext {
+    Spec spec();
+
+    Cell cell();
+
+    /** The cell's own folder; providers may write files here (atomically). */
+    Path cellDir();
+
+    /** This provider's parameters from the spec ({@code metrics: {<name>: {...}}}). */
+    Map<String, Object> params();
+
+    /** A per-run object shared by all cells (the world, loaded models), made once by {@code make}. */
+    <T> T shared(String key, Supplier<T> make);
+
+    /** Per-cell hand-over between providers of the same cell (train puts the trained projector here). */
+    Map<String, Object> artefacts();
+
+    /** True under {@code --resume}: a provider may continue from its own checkpoints in {@link #cellDir()}. */
+    boolean resume();
+}

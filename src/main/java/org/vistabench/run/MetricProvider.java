@@ -1,0 +1,19 @@
+package org.vistabench.run;
+
+import java.util.Map;
+
+/**
+ * A stage that computes metrics for one cell. Found with {@link java.util.ServiceLoader}
+ * ({@code META-INF/services/org.vistabench.run.MetricProvider}); selected by its {@link #name()} under {@code metrics:}
+ * in the spec, and run in the spec's order.
+ */
+public interface MetricProvider {
+    /** The key under {@code metrics:}, e.g. {@code train}. */
+    String name();
+
+    /**
+     * Computes this provider's metrics for the cell. Names are {@code <provider>.<metric>} (e.g.
+     * {@code train.ce_final}); values may be NaN only when the metric is undefined, never to hide a failure: throw.
+     */
+    Map<String, Double> compute(CellContext ctx) throws Exception;
+}
