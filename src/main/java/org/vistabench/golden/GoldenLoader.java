@@ -45,6 +45,9 @@ public final class GoldenLoader {
 
     private final String file;
     private final List<GoldenError> errors = new ArrayList<>();
+    // Mappings that had unknown keys, and the keys suggested for them: a misspelt key is reported once, as unknown
+    // with its suggestion, not a second time as the missing key it was meant to be.
+    private final Map<Node, java.util.Set<String>> suggested = new java.util.IdentityHashMap<>();
 
     private GoldenLoader(String file) {
         this.file = file;
@@ -176,7 +179,9 @@ public final class GoldenLoader {
         String note = m.containsKey("note") ? string(m.get("note").getValueNode(), path + ".note") : null;
         Expectation expect = null;
         if (!m.containsKey("expect")) {
-            error(node, path, "missing key 'expect'");
+            if (!misspelt(node, "expect")) {
+                error(node, path, "missing key 'expect'");
+            }
         } else {
             expect = expectation(m.get("expect").getValueNode(), path + ".expect");
         }
@@ -275,7 +280,9 @@ public final class GoldenLoader {
         Selector left = side(node, m, "compare", path);
         Selector right = null;
         if (!greater && !less) {
-            error(node, path, "a comparison needs 'greater_than' or 'less_than'");
+            if (!misspelt(node, "greater_than") && !misspelt(node, "less_than")) {
+                error(node, path, "a comparison needs 'greater_than' or 'less_than'");
+            }
         } else {
             right = side(node, m, greater ? "greater_than" : "less_than", path);
         }
@@ -316,7 +323,9 @@ public final class GoldenLoader {
         boolean hasLeast = m.containsKey("at_least");
         boolean hasMost = m.containsKey("at_most");
         if (!hasLeast && !hasMost) {
-            error(node, path, whenNone);
+            if (!hadUnknownKeys(node)) {
+                error(node, path, whenNone);
+            }
             return java.util.Optional.empty();
         }
         if ((hasLeast && atLeast == null) || (hasMost && atMost == null)) {
@@ -332,7 +341,9 @@ public final class GoldenLoader {
 
     private Selector side(Node parent, Map<String, NodeTuple> m, String key, String path) {
         if (!m.containsKey(key)) {
-            error(parent, path, "missing key '" + key + "'");
+            if (!misspelt(parent, key)) {
+                error(parent, path, "missing key '" + key + "'");
+            }
             return null;
         }
         return selector(m.get(key).getValueNode(), path + "." + key, false);
@@ -384,7 +395,9 @@ public final class GoldenLoader {
 
     private String required(Node parent, Map<String, NodeTuple> m, String key, String path) {
         if (!m.containsKey(key)) {
-            error(parent, path, "missing key '" + key + "'");
+            if (!misspelt(parent, key)) {
+                error(parent, path, "missing key '" + key + "'");
+            }
             return null;
         }
         String s = string(m.get(key).getValueNode(), path + "." + key);
@@ -444,6 +457,8 @@ public final class GoldenLoader {
             String key = ks.getValue();
             String keyPath = path.isEmpty() ? key : path + "." + key;
             if (!allowed.contains(key)) {
+                java.util.Set<String> hints = suggested.computeIfAbsent(node, x -> new java.util.HashSet<>());
+                DidYouMean.suggest(key, allowed).ifPresent(hints::add);
                 error(k, keyPath, "unknown key '" + key + "'" + DidYouMean.suggest(key, allowed)
                         .map(s -> " (did you mean '" + s + "'?)").orElse("") + "; allowed: " + String.join(", ", allowed));
                 continue;
@@ -456,6 +471,15 @@ public final class GoldenLoader {
             out.put(key, t);
         }
         return out;
+    }
+
+    /** Whether a missing {@code key} of {@code mapping} was already reported as a misspelt key. */
+    private boolean misspelt(Node mapping, String key) {
+        return suggested.getOrDefault(mapping, java.util.Set.of()).contains(key);
+    }
+
+    private boolean hadUnknownKeys(Node mapping) {
+        return suggested.containsKey(mapping);
     }
 
     private void error(Node node, String path, String message) {
