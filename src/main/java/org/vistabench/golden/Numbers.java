@@ -17,16 +17,35 @@ final class Numbers {
         return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 
-    /** A measured number for humans: 4 significant digits. */
-    static String human(double v) {
+    /**
+     * A measured number for humans: 4 significant digits, or more where 4 would print a value that differs from one
+     * of {@code refs} (the bounds it is compared with) as that bound itself: never "0.8 < 0.8".
+     */
+    static String human(double v, Double... refs) {
         if (!Double.isFinite(v)) {
             return Double.toString(v);
         }
         if (v == 0.0) {
             return "0";
         }
-        BigDecimal d = new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros();
+        BigDecimal exact = new BigDecimal(v);
+        BigDecimal d = exact;
+        for (int digits = 4; digits <= 17; digits++) {
+            d = exact.round(new MathContext(digits)).stripTrailingZeros();
+            if (!collides(v, d, refs)) {
+                break;
+            }
+        }
         return Math.abs(v) >= 1e-4 && Math.abs(v) < 1e7 ? d.toPlainString() : d.toString();
+    }
+
+    private static boolean collides(double v, BigDecimal shown, Double... refs) {
+        for (Double r : refs) {
+            if (r != null && Double.isFinite(r) && v != r && shown.compareTo(new BigDecimal(Double.toString(r))) == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static double mean(List<Double> xs) {
