@@ -131,7 +131,8 @@ public final class GoldenEvaluator {
             }
         }
         for (GroupKey r : right.keySet()) {
-            if (!rightPaired.contains(r)) {
+            // A glob on the right may also select the left's own groups; those are not missing partners.
+            if (!rightPaired.contains(r) && !left.containsKey(r)) {
                 missing.add("no " + ofKey + " partner " + of.describe() + " for " + r.label());
             }
         }

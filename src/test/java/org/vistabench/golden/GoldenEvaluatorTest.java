@@ -266,6 +266,28 @@ class GoldenEvaluatorTest {
         assertEquals(2, r.results().get(1).left().n());
     }
 
+    @Test
+    void globSideThatAlsoSelectsTheLeftComparesWithEveryOtherGroup() {
+        MetricsTable t = table().add("mini-dino", "early", "m.x", 0.9).add("mini-clip", "early", "m.x", 0.5)
+                .add("mini-ijepa", "early", "m.x", 0.6).build();
+        ClaimResult r = eval("expect: {compare: {encoder: mini-dino}, greater_than: {encoder: \"mini-*\"}}", t);
+        assertEquals(Outcome.PASS, r.outcome(), r.explanation());
+        assertEquals(List.of("mini-dino vs mini-clip, mini-lm/early/none", "mini-dino vs mini-ijepa, mini-lm/early/none"),
+                r.results().stream().map(SubResult::label).toList());
+        assertTrue(r.missing().isEmpty(), r.missing().toString());
+    }
+
+    @Test
+    void globsMatchWholeNamesWithStarAndQuestionMark() {
+        MetricsTable t = table().add("mini-dino", "none", "m.x", 0.9).add("mini-clip", "none", "m.x", 0.1)
+                .add("dinov2-large", "none", "m.x", 0.9).build();
+        assertEquals(2, eval("for: {encoder: \"*dino*\"}\nexpect: {at_least: 0.5}", t).results().size());
+        assertEquals(Outcome.PASS, eval("for: {encoder: \"*dino*\"}\nexpect: {at_least: 0.5}", t).outcome());
+        assertEquals(1, eval("for: {encoder: \"mini-d???\"}\nexpect: {at_least: 0.5}", t).results().size());
+        assertEquals(Outcome.NOT_EVALUATED, eval("for: {encoder: dino}\nexpect: {at_least: 0.5}", t).outcome());
+        assertEquals(Outcome.NOT_EVALUATED, eval("for: {encoder: \"mini.dino\"}\nexpect: {at_least: 0.5}", t).outcome());
+    }
+
     // ---- missing -----------------------------------------------------------------------------------------------
 
     @Test
