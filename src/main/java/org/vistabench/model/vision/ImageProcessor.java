@@ -79,6 +79,22 @@ public final class ImageProcessor {
                 true, IMAGENET_MEAN, IMAGENET_STD, Backend.TORCHVISION);
     }
 
+    /**
+     * The processor for a model folder: its {@code preprocessor_config.json} when present, else the family's usual
+     * preset (CLIP: {@link #clip()}; DINOv2 and I-JEPA: {@link #dinov2()}, ImageNet statistics), logged as a WARN.
+     */
+    public static ImageProcessor forModel(Path modelDir) {
+        Path json = modelDir.resolve("preprocessor_config.json");
+        if (Files.isRegularFile(json)) {
+            return fromPreprocessorConfig(json);
+        }
+        VisionConfig cfg = VisionConfig.read(modelDir);
+        ImageProcessor p = VisionConfig.CLIP.equals(cfg.family()) ? clip() : dinov2();
+        org.slf4j.LoggerFactory.getLogger(ImageProcessor.class).warn("{}: no preprocessor_config.json, using the {} preset",
+                modelDir, VisionConfig.CLIP.equals(cfg.family()) ? "clip" : "dinov2");
+        return p;
+    }
+
     /** Reads a {@code preprocessor_config.json}. */
     public static ImageProcessor fromPreprocessorConfig(Path json) {
         JsonNode root;

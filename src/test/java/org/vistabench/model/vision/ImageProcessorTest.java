@@ -38,6 +38,17 @@ class ImageProcessorTest {
     }
 
     @Test
+    void forModelPrefersThePreprocessorConfigOverTheFamilyPreset(@TempDir Path tmp) throws Exception {
+        BufferedImage img = ImageIO.read(PRE.resolve("input.png").toFile());
+        Path clipDir = Path.of("src/test/resources/fixtures/hf-parity/clip-tiny");
+        assertArrayEquals(ImageProcessor.clip().process(img), ImageProcessor.forModel(clipDir).process(img));
+        Files.copy(clipDir.resolve("config.json"), tmp.resolve("config.json"));
+        JsonNode root = new ObjectMapper().readTree(Files.readString(PRE.resolve("processors.json")));
+        Files.writeString(tmp.resolve("preprocessor_config.json"), root.get("dinov2").toString());
+        assertArrayEquals(ImageProcessor.dinov2().process(img), ImageProcessor.forModel(tmp).process(img));
+    }
+
+    @Test
     void fromPixelsOnlyNormalises() {
         float[] chw = new float[3 * 2 * 2];
         java.util.Arrays.fill(chw, 0.5f);
