@@ -181,6 +181,24 @@ class VisionLoaderTest {
     }
 
     @Test
+    void repeatedForwardsLeaveTheWeightManagerUnchanged() {
+        for (String f : List.of("dinov2-tiny", "clip-tiny", "ijepa-tiny")) {
+            try (NDManager m = NDManager.newBaseManager();
+                 VisionEncoder enc = VisionLoader.load(FIX.resolve(f), m)) {
+                NDManager weights = ((VitEncoder) enc).weights;
+                NDArray px = m.randomNormal(0, 1, new Shape(2, 3, 70, 70), ai.djl.ndarray.types.DataType.FLOAT32);
+                enc.forward(px); // first call may cache the 5x5 position table
+                int after1 = weights.getManagedArrays().size();
+                for (int i = 0; i < 3; i++) {
+                    enc.forward(px);
+                    enc.hiddenState(px, -2);
+                }
+                assertEquals(after1, weights.getManagedArrays().size(), f);
+            }
+        }
+    }
+
+    @Test
     void positionInterpolationToTheSameGridIsIdentity() {
         float[] t = new float[4 * 4 * 3];
         for (int i = 0; i < t.length; i++) {
