@@ -305,7 +305,9 @@ public final class ResultsStore implements AutoCloseable {
         }
         List<Path> done;
         try (Stream<Path> s = Files.list(root)) {
-            done = s.filter(p -> Files.exists(p.resolve(DONE))).sorted().toList();
+            // Names starting with '.' are temp folders of a merge copy in progress (or interrupted).
+            done = s.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> Files.exists(p.resolve(DONE))).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
         }
