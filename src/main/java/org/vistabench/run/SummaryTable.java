@@ -96,12 +96,13 @@ public record SummaryTable(List<String> metrics, List<Row> rows) {
 
     private static void appendLine(StringBuilder sb, List<String> fields, Map<String, Integer> width, boolean header) {
         List<Integer> w = new ArrayList<>(width.values());
+        StringBuilder line = new StringBuilder();
         for (int i = 0; i < fields.size(); i++) {
             String f = fields.get(i);
             String pad = " ".repeat(w.get(i) - f.length());
             // cell ids left-aligned, numbers right-aligned so digits line up
-            sb.append(i == 0 || header ? f + pad : pad + f);
-            sb.append(i == fields.size() - 1 ? "\n" : "  ");
+            line.append(i == 0 || header ? f + pad : pad + f).append("  ");
         }
+        sb.append(line.toString().stripTrailing()).append('\n');
     }
 }
