@@ -18,7 +18,7 @@ import org.vistabench.spec.Spec;
 
 /** A run killed with SIGKILL mid-cell leaves no half-written cell, and --resume finishes it to the same bytes. */
 class KillResumeTest {
-    private static final long SLEEP_MS = 150;
+    private static final long SLEEP_MS = 100;
 
     @TempDir
     Path tmp;
@@ -27,29 +27,14 @@ class KillResumeTest {
     void killedRunLeavesNoHalfWrittenCellAndResumeMatchesAnUninterruptedRun() throws Exception {
         Path specDir = tmp.resolve("spec");
         Path out = tmp.resolve("killed");
-        Path log = tmp.resolve("child.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", KillLauncher.class.getName(),
-                specDir.toString(), out.toString(), Long.toString(SLEEP_MS))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        int doneAtKill;
+        Process child = startChild(specDir, out);
         try {
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while ((doneAtKill = countDone(out)) < 3) {
-                if (!child.isAlive()) {
-                    fail("child exited early with " + child.exitValue() + ": " + Files.readString(log));
-                }
-                if (System.nanoTime() > deadline) {
-                    fail("no 3 cells done within 60 s: " + Files.readString(log));
-                }
-                Thread.sleep(10);
-            }
+            awaitDone(child, out, 3);
         } finally {
             child.destroyForcibly(); // SIGKILL: no shutdown hook, no finally blocks in the child
             child.waitFor();
         }
-        doneAtKill = countDone(out);
+        int doneAtKill = countDone(out);
         assertTrue(doneAtKill < 12, "the child finished before it was killed; nothing was tested");
         assertTrue(Files.exists(out.resolve(RunLock.FILE)), "a killed run cannot release its lock");
 
@@ -74,6 +59,43 @@ class KillResumeTest {
         RunManifest m = ResultsStore.readManifest(out).orElseThrow();
         assertEquals("running", m.sessions().get(0).status(), "the killed session never recorded an end");
         assertEquals("finished", m.sessions().get(1).status());
+    }
+
+    @Test
+    void sigtermReleasesTheLockThroughTheShutdownHook() throws Exception {
+        Path out = tmp.resolve("termed");
+        Process child = startChild(tmp.resolve("spec"), out);
+        try {
+            awaitDone(child, out, 1);
+            assertTrue(Files.exists(out.resolve(RunLock.FILE)));
+        } finally {
+            child.destroy(); // SIGTERM
+            child.waitFor();
+        }
+        assertTrue(Files.notExists(out.resolve(RunLock.FILE)), "SIGTERM left the lock behind");
+    }
+
+    private Process startChild(Path specDir, Path out) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", KillLauncher.class.getName(),
+                specDir.toString(), out.toString(), Long.toString(SLEEP_MS))
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("child-" + out.getFileName() + ".log").toFile())
+                .start();
+    }
+
+    private void awaitDone(Process child, Path out, int cells) throws Exception {
+        Path log = tmp.resolve("child-" + out.getFileName() + ".log");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (countDone(out) < cells) {
+            if (!child.isAlive()) {
+                fail("child exited early with " + child.exitValue() + ": " + Files.readString(log));
+            }
+            if (System.nanoTime() > deadline) {
+                fail("not " + cells + " cells done within 60 s: " + Files.readString(log));
+            }
+            Thread.sleep(10);
+        }
     }
 
     private static int countDone(Path out) throws IOException {
