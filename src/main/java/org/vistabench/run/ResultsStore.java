@@ -89,6 +89,9 @@ public final class ResultsStore implements AutoCloseable {
         RunManifest fresh = new RunManifest(RunManifest.FORMAT, specCopy(spec), spec.seed(), spec.seeds(),
                 Provenance.git(Path.of("").toAbsolutePath()), Provenance.versions(), device(spec), List.of(),
                 Map.of(), List.of());
+        if (resume && readManifest(dir).isEmpty()) {
+            LOG.warn("--resume: {} holds no earlier run; starting from scratch", dir);
+        }
         return open(dir, fresh, resume, command);
     }
 
@@ -129,9 +132,6 @@ public final class ResultsStore implements AutoCloseable {
         if (!other.isEmpty()) {
             throw new VistaException(ExitCodes.USAGE, dir + " is not empty (" + String.join(", ", other)
                     + ") and has no " + MANIFEST + ": it is not a results folder; choose a new --out");
-        }
-        if (resume) {
-            LOG.warn("--resume: {} holds no earlier run; starting from scratch", dir);
         }
         return fresh;
     }
