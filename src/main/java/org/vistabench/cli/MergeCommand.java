@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
                 + "Done cells are copied; a cell done in two inputs must have identical metrics.",
         footer = {"", "Examples:",
             "  vistabench merge results/mini-s0 results/mini-s1 results/mini-s2 --out results/mini",
-            "  vistabench check results/mini specs/mini.golden.yaml   then check the claims on the merged folder",
+            "  vistabench check results/mini --golden golden/mini.yaml   then check the claims on the merged folder",
             "", "Exit codes: 0 merged, 2 the inputs are of different specs, disagree on a cell, or are not results "
                 + "folders."})
 public final class MergeCommand implements Callable<Integer> {

@@ -1,11 +1,13 @@
 package org.vistabench.run;
 
 import java.nio.file.Path;
+import org.vistabench.golden.GoldenCheck;
+import org.vistabench.golden.GoldenReport;
+import org.vistabench.golden.GoldenReportWriter;
 
 /**
  * The run's last stage: checks the golden claims against {@code tables/metrics.csv} and writes {@code golden.json}
- * and {@code golden.csv} into the results folder. MERGE NOTE: replace the reflection by the direct calls in the
- * comments ({@code GoldenCheck} is the golden package's entry point for exactly this).
+ * and {@code golden.csv} into the results folder (the same check as {@code vistabench check}).
  */
 public final class GoldenGate {
     /**
@@ -19,13 +21,7 @@ public final class GoldenGate {
     }
 
     public static Outcome check(Path results, Path goldenFile, boolean allowMissing) {
-        // GoldenReport report = GoldenCheck.check(results, goldenFile, allowMissing);
-        Object report = Reflect.callStatic("org.vistabench.golden.GoldenCheck", "check",
-                new Class<?>[] {Path.class, Path.class, boolean.class}, results, goldenFile, allowMissing);
-        // String table = GoldenReportWriter.table(report);
-        String table = (String) Reflect.callStatic("org.vistabench.golden.GoldenReportWriter", "table",
-                new Class<?>[] {report.getClass()}, report);
-        // return new Outcome(report.exitCode(), table);
-        return new Outcome((Integer) Reflect.callInstance(report, "exitCode"), table);
+        GoldenReport report = GoldenCheck.check(results, goldenFile, allowMissing);
+        return new Outcome(report.exitCode(), GoldenReportWriter.table(report));
     }
 }

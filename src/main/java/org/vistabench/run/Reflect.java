@@ -6,8 +6,8 @@ import org.vistabench.VistaException;
 import org.vistabench.cli.ExitCodes;
 
 /**
- * Calls into packages that are written in parallel with this one (spec, golden) and cannot be compiled against yet.
- * Temporary: once they are merged, {@link SpecLink} and {@link GoldenGate} call them directly and this class goes.
+ * Calls into the spec package, which is written in parallel with this one and cannot be compiled against yet.
+ * Temporary: once the spec package is merged, {@link SpecLink} calls it directly and this class goes.
  */
 final class Reflect {
     private Reflect() {

@@ -7,7 +7,7 @@ import org.vistabench.spec.Spec;
 
 /**
  * The run command's three calls into the spec package. MERGE NOTE: replace each body by the direct call in its comment
- * (and delete {@link Reflect} once {@link GoldenGate} is done too); the reflection only lets this package build before
+ * and delete {@link Reflect}; the reflection only lets this package build before
  * the spec package is merged.
  */
 public final class SpecLink {

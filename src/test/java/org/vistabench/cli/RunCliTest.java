@@ -91,6 +91,26 @@ class RunCliTest {
     }
 
     @Test
+    void realGoldenGateWritesClaimOutcomesAndFailsTheRunOnAFailedClaim() throws Exception {
+        Path g = tmp.resolve("g.yaml");
+        Files.writeString(g, "name: t\nclaims:\n"
+                + "  - {id: thirds, source: test, metric: fake.seed_third, expect: {at_least: 5}}\n"
+                + "  - {id: layers, source: test, metric: fake.layers, expect: {at_most: 1}}\n");
+        Spec spec = spec(TestSpecs.fakeParams(0, null, null), g);
+        RunCommand cmd = new RunCommand();
+        cmd.loader = p -> spec;
+        cmd.expander = TestSpecs::cells;
+        cmd.progressBar = false;
+        CommandLine cl = new CommandLine(cmd);
+        cl.setOut(new PrintWriter(out, true));
+        Path res = tmp.resolve("res");
+        assertEquals(1, cl.execute("s.yaml", "--out", res.toString()));
+        assertTrue(out.toString().contains("thirds") && out.toString().contains("PASS")
+                && out.toString().contains("FAIL"), out.toString());
+        assertTrue(Files.exists(res.resolve("golden.json")) && Files.exists(res.resolve("golden.csv")));
+    }
+
+    @Test
     void shardAndCellsFilterTheCellsAndShardsSkipTheGoldenCheck() throws Exception {
         Spec spec = spec(TestSpecs.fakeParams(0, null, null), tmp.resolve("g.yaml"));
         Path s1 = tmp.resolve("s1");

@@ -35,6 +35,19 @@ class MetricsCsvTest {
     }
 
     @Test
+    void agreesByteForByteWithTheGoldenPackagesCsv() throws Exception {
+        // Two writers exist until the lead keeps one; the golden check reads what the runner writes.
+        MetricsTable t = new MetricsTable(List.of(
+                new MetricsTable.Row(Cell.of("e,1", "l\"m", "all", "random-sae", 3), "x.a", 1.0 / 3),
+                new MetricsTable.Row(Cell.of("e", "l", "none", "none", 17), "x.b", Double.NaN),
+                new MetricsTable.Row(Cell.of("e", "l", "none", "none", 17), "x.c", Double.NEGATIVE_INFINITY)));
+        assertEquals(org.vistabench.golden.MetricsCsv.format(t), MetricsCsv.format(t));
+        Path f = tmp.resolve("m.csv");
+        MetricsCsv.write(f, t);
+        assertEquals(t, org.vistabench.golden.MetricsCsv.read(f));
+    }
+
+    @Test
     void malformedValueIsAnErrorNamingFileAndLine() throws Exception {
         Path f = tmp.resolve("m.csv");
         Files.writeString(f, "cell,encoder,llm,sae_layers,control,seed,metric,value\n"
