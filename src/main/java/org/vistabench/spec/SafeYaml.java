@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
+import org.yaml.snakeyaml.composer.ComposerException;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -81,13 +82,21 @@ final class SafeYaml {
         try {
             root = new Composer(parser, new Resolver(), options).getSingleNode();
         } catch (MarkedYAMLException e) {
+            if (!parser.tagErrors.isEmpty()) {
+                throw new SpecException(parser.tagErrors);
+            }
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
             String context = e.getContext() != null && e.getProblem() != null ? " (" + e.getContext() + ")" : "";
+            // The composer complains about the event it has just taken (an undefined alias, a second document), the
+            // scanner and parser about what comes next: each gets the key path of the place it means.
+            String path = e instanceof ComposerException ? parser.pathBeforeLast() : parser.path();
             throw new SpecException(new SpecError(name, m == null ? 1 : m.getLine() + 1,
-                    m == null ? 1 : m.getColumn() + 1, parser.path(),
-                    "invalid YAML: " + oneLine(problem) + oneLine(context)));
+                    m == null ? 1 : m.getColumn() + 1, path, "invalid YAML: " + oneLine(problem + context)));
         } catch (YAMLException e) {
+            if (!parser.tagErrors.isEmpty()) {
+                throw new SpecException(parser.tagErrors);
+            }
             Mark m = parser.lastMark();
             throw new SpecException(new SpecError(name, m == null ? 1 : m.getLine() + 1,
                     m == null ? 1 : m.getColumn() + 1, parser.path(), "invalid YAML: " + oneLine(e.getMessage())));
@@ -220,6 +229,7 @@ final class SafeYaml {
         private final List<SpecError> tagErrors = new ArrayList<>();
         private int aliases;
         private Mark lastMark;
+        private String pathBeforeLast = "";
 
         GuardedParser(String name, Parser in) {
             this.name = name;
@@ -240,8 +250,13 @@ final class SafeYaml {
         public Event getEvent() {
             Event e = in.getEvent();
             lastMark = e.getStartMark();
+            pathBeforeLast = path();
             observe(e);
             return e;
+        }
+
+        String pathBeforeLast() {
+            return pathBeforeLast;
         }
 
         Mark lastMark() {
@@ -305,7 +320,8 @@ final class SafeYaml {
 
         private void checkTag(String tag, Event e) {
             if (tag != null) {
-                tagErrors.add(error(e, "explicit tag " + tag + " is not allowed; a spec holds plain data only"));
+                String shown = tag.startsWith("tag:yaml.org,2002:") ? "!!" + tag.substring(18) : tag;
+                tagErrors.add(error(e, "explicit tag " + shown + " is not allowed; a spec holds plain data only"));
             }
         }
 

@@ -38,6 +38,7 @@ final class SpecReader {
     private final Map<String, String> env;
     private final Resolver resolver = new Resolver();
     private final List<SpecError> errors = new ArrayList<>();
+    private Entries matrixEntries;
 
     /** A scalar after interpolation; {@code plain} scalars get YAML's implicit types, quoted ones are strings. */
     private record Scalar(ScalarNode node, String value, boolean plain) {
@@ -479,6 +480,7 @@ final class SpecReader {
             return new MatrixSpec(List.of(), List.of());
         }
         Entries m = entries(n, "matrix", SpecSchema.KEYS.get("matrix"));
+        matrixEntries = m;
         if (m == null) {
             return null;
         }
@@ -518,14 +520,13 @@ final class SpecReader {
         if (all.isEmpty()) {
             return;
         }
-        Entries m = top.get("matrix") == null ? null : entries(top.get("matrix"), "matrix", SpecSchema.KEYS.get("matrix"));
+        Entries m = matrixEntries;
         boolean globsOk = true;
         if (m != null) {
             List<String> controlNames = new ArrayList<>();
             controlNames.add(Cell.NO_CONTROL);
             controlNames.addAll(controls);
             List<List<String>> coords = List.of(encoderIds, llmIds, List.copyOf(layerSets.keySet()), controlNames);
-            List<String> coordNames = List.of("encoder", "llm", "sae layer set", "control");
             for (String key : List.of("include", "exclude")) {
                 Node listNode = m.get(key);
                 if (!(listNode instanceof SequenceNode seq)) {
@@ -540,12 +541,18 @@ final class SpecReader {
                     globsOk = false;
                     String p = "matrix." + key + "[" + i + "]";
                     String why = "";
-                    String[] parts = glob.split("__", -1);
-                    for (int k = 0; k < Math.min(parts.length, coords.size()) && why.isEmpty(); k++) {
-                        if (!Glob.hasWildcard(parts[k]) && !coords.get(k).contains(parts[k])) {
-                            why = ": undefined " + coordNames.get(k) + " \"" + parts[k] + "\" (defined: "
-                                    + String.join(", ", coords.get(k)) + ")"
-                                    + Suggest.didYouMean(parts[k], coords.get(k));
+                    for (String part : glob.split("__", -1)) {
+                        String literal = part.startsWith("s") && part.length() > 1 && seedsText(seeds).contains(part)
+                                ? null : part;
+                        if (literal != null && !literal.isEmpty() && !Glob.hasWildcard(literal)
+                                && coords.stream().noneMatch(c -> c.contains(literal))) {
+                            List<String> names = new ArrayList<>();
+                            coords.forEach(names::addAll);
+                            names.addAll(seedsText(seeds));
+                            why = ": \"" + literal + "\" names no encoder, llm, sae layer set, control or seed of "
+                                    + "this spec (sae layer sets: " + String.join(", ", layerSets.keySet()) + ")"
+                                    + Suggest.didYouMean(literal, names);
+                            break;
                         }
                     }
                     error(seq.getValue().get(i), p, "expected a glob matching at least one cell id "
@@ -559,6 +566,10 @@ final class SpecReader {
             error(at, "matrix", "expected at least one cell, got none: include/exclude remove all " + all.size()
                     + " cells");
         }
+    }
+
+    private static List<String> seedsText(List<Long> seeds) {
+        return seeds.stream().map(s -> "s" + s).toList();
     }
 
     /** An LLM whose SAEs cover only some layers cannot be trained against a layer it has no SAE for. */
@@ -610,6 +621,8 @@ final class SpecReader {
             if (first != null) {
                 error(k, join(path, key), "duplicate key \"" + key + "\" (first at line " + line(first.getKeyNode())
                         + ")");
+            } else if (key.equals("<<") && k.isPlain()) {
+                error(k, join(path, key), "merge keys (<<) are not supported; write the keys out");
             } else if (allowed != null && !allowed.contains(key)) {
                 error(k, join(path, key), "unknown key \"" + key + "\"" + Suggest.didYouMean(key, allowed)
                         + "; expected one of " + String.join(", ", allowed));

@@ -15,38 +15,50 @@ final class Suggest {
         int bestDistance = Integer.MAX_VALUE;
         String lower = word.toLowerCase(Locale.ROOT);
         for (String c : candidates) {
-            int d = levenshtein(lower, c.toLowerCase(Locale.ROOT));
+            int d = distance(lower, c.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 bestDistance = d;
                 best = c;
             }
         }
-        // Up to a third of the word may be wrong (at least 1, at most 3 edits): "lamda_sae" -> "lambda_sae", but
-        // "foo" suggests nothing.
-        int allowed = Math.max(1, Math.min(3, word.length() / 3));
-        return best != null && bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+        // Short words tolerate one edit, longer ones two or three: "lamda_sae" -> "lambda_sae", "scael" -> "scale",
+        // but "base" does not become "name".
+        int allowed = word.length() <= 4 ? 1 : word.length() <= 8 ? 2 : 3;
+        if (best != null && bestDistance <= allowed) {
+            return Optional.of(best);
+        }
+        // A word that extends a candidate ("golden_file" -> "golden") or is cut short ("enc" -> "encoders").
+        for (String c : candidates) {
+            String cl = c.toLowerCase(Locale.ROOT);
+            if (Math.min(cl.length(), lower.length()) >= 3 && (lower.startsWith(cl) || cl.startsWith(lower))) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
     }
 
     static String didYouMean(String word, Collection<String> candidates) {
         return closest(word, candidates).map(c -> " (did you mean \"" + c + "\"?)").orElse("");
     }
 
-    static int levenshtein(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
+    /** Levenshtein distance where swapping two neighbouring letters also costs one edit (optimal string alignment). */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
         for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
+            d[0][j] = j;
         }
         for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
             for (int j = 1; j <= b.length(); j++) {
                 int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
             }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
         }
-        return prev[b.length()];
+        return d[a.length()][b.length()];
     }
 }
