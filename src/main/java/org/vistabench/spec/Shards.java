@@ -36,16 +36,21 @@ public final class Shards {
      * {@code mod n} keeps) poorly mixed for ids that differ only in their last characters, such as seeds.
      */
     static long hash(String s) {
-        long h = FNV_OFFSET;
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= FNV_PRIME;
-        }
+        long h = fnv1a64(s);
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
         h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
+        return h;
+    }
+
+    static long fnv1a64(String s) {
+        long h = FNV_OFFSET;
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= FNV_PRIME;
+        }
         return h;
     }
 }
