@@ -26,12 +26,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vistabench plan SPEC}: the cells a spec expands to and the shard each one runs in. Writes nothing. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"List the cells of a spec's matrix (encoder x llm x SAE layer set x control x seed, after",
-            "matrix include/exclude) with the shard each cell belongs to. Shards are 0-based and depend only",
-            "on the cell id, so adding cells never moves existing ones. Writes nothing."},
+        description = {"List the cells of a spec's matrix (encoder x llm x SAE layer set x control",
+            "x seed, after matrix include/exclude) and the shard each cell belongs to.",
+            "Shards are 0-based and depend only on the cell id, so adding cells never",
+            "moves existing ones. Writes nothing."},
         footer = {"", "Examples:",
-            "  vistabench plan specs/mini.yaml                          table of all cells",
-            "  vistabench plan specs/mini.yaml --shards 3               ... and their shard among 3",
+            "  vistabench plan specs/mini.yaml                  table of all cells",
+            "  vistabench plan specs/mini.yaml --shards 3       ... with their shard of 3",
             "  vistabench plan specs/paper.yaml --format csv > cells.csv",
             "  vistabench plan specs/mini.yaml --format json --shards 4",
             "", "Exit codes: 0 ok, 2 the spec or an option is invalid (errors on stderr)."})

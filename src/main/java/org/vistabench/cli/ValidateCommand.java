@@ -14,13 +14,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vistabench validate SPEC}: loads and checks a spec, expands its matrix, writes nothing. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Check a spec file: YAML syntax, every key, type and range, ids, layer-set references, the",
-            "golden file, and that the matrix has at least one cell. Reports every problem at once as",
-            "file:line:col: key.path: message. Writes nothing."},
+        description = {"Check a spec file: YAML syntax, every key, type and range, ids, layer-set",
+            "references, the golden file, and that the matrix has at least one cell.",
+            "Reports every problem at once as file:line:col: key.path: message.",
+            "Writes nothing."},
         footer = {"", "Examples:",
-            "  vistabench validate specs/mini.yaml        prints 'ok: <n> cells' and exits 0",
+            "  vistabench validate specs/mini.yaml         prints 'ok: <n> cells', exit 0",
             "  COCO_DIR=/data/coco vistabench validate specs/paper.yaml",
-            "", "Exit codes: 0 the spec is valid, 2 it is not (all errors on stderr)."})
+            "", "Exit codes: 0 the spec is valid, 2 it is not (every error on stderr)."})
 public final class ValidateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "The spec file (YAML), see specs/README.md.")
     Path specFile;
