@@ -29,6 +29,9 @@ public final class SpecException extends VistaException {
     }
 
     private static String render(List<SpecError> errors) {
+        if (errors.isEmpty()) {
+            return "(no errors)";
+        }
         if (errors.size() == 1) {
             return errors.get(0).toString();
         }

@@ -253,7 +253,8 @@ final class SpecReader {
     private Map<String, LayerSet> layerSets(Entries top, Map<String, Node> nodes) {
         Node n = top.get("sae_layer_sets");
         if (n == null) {
-            return Map.of(LayerSetDefaults.NONE, new LayerSet(LayerSetDefaults.NONE, false, List.of()));
+            // Without layer sets the matrix is plain LLaVA training only, as documented in specs/README.md.
+            return Map.of("none", new LayerSet("none", false, List.of()));
         }
         Entries m = entries(n, "sae_layer_sets", null);
         if (m == null) {
@@ -278,11 +279,6 @@ final class SpecReader {
             }
         }
         return Collections.unmodifiableMap(out);
-    }
-
-    /** Names the runner treats specially; kept here so defaults and docs agree. */
-    private static final class LayerSetDefaults {
-        static final String NONE = "none";
     }
 
     private LayerSet layerList(Node n, String p, String name) {
@@ -526,7 +522,11 @@ final class SpecReader {
             List<String> controlNames = new ArrayList<>();
             controlNames.add(Cell.NO_CONTROL);
             controlNames.addAll(controls);
-            List<List<String>> coords = List.of(encoderIds, llmIds, List.copyOf(layerSets.keySet()), controlNames);
+            List<String> known = new ArrayList<>(encoderIds);
+            known.addAll(llmIds);
+            known.addAll(layerSets.keySet());
+            known.addAll(controlNames);
+            known.addAll(seedsText(seeds));
             for (String key : List.of("include", "exclude")) {
                 Node listNode = m.get(key);
                 if (!(listNode instanceof SequenceNode seq)) {
@@ -542,16 +542,10 @@ final class SpecReader {
                     String p = "matrix." + key + "[" + i + "]";
                     String why = "";
                     for (String part : glob.split("__", -1)) {
-                        String literal = part.startsWith("s") && part.length() > 1 && seedsText(seeds).contains(part)
-                                ? null : part;
-                        if (literal != null && !literal.isEmpty() && !Glob.hasWildcard(literal)
-                                && coords.stream().noneMatch(c -> c.contains(literal))) {
-                            List<String> names = new ArrayList<>();
-                            coords.forEach(names::addAll);
-                            names.addAll(seedsText(seeds));
-                            why = ": \"" + literal + "\" names no encoder, llm, sae layer set, control or seed of "
+                        if (!part.isEmpty() && !Glob.hasWildcard(part) && !known.contains(part)) {
+                            why = ": \"" + part + "\" names no encoder, llm, sae layer set, control or seed of "
                                     + "this spec (sae layer sets: " + String.join(", ", layerSets.keySet()) + ")"
-                                    + Suggest.didYouMean(literal, names);
+                                    + Suggest.didYouMean(part, known);
                             break;
                         }
                     }
