@@ -241,4 +241,23 @@ class SpecLoaderTest {
         assertEquals(List.of("lm", "lm2"), spec.llms().stream().map(LlmSpec::id).toList());
         assertEquals(spec.llms().get(0).saes(), spec.llms().get(1).saes());
     }
+
+    @Test
+    void namesUndefinedLayerSetInMatrixGlob() throws Exception {
+        Path file = write(MINIMAL + "sae_layer_sets: {none: [], early: [0, 1]}\nmatrix: {include: ['*__erly__*']}\n");
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.load(file, Map.of()));
+        SpecError err = e.errors().get(0);
+        assertEquals("matrix.include[0]", err.keyPath());
+        assertTrue(err.message().contains("\"erly\" names no encoder, llm, sae layer set, control or seed"),
+                err.message());
+        assertTrue(err.message().contains("(sae layer sets: none, early) (did you mean \"early\"?)"), err.message());
+    }
+
+    @Test
+    void reportsEmptyMatrixAtMatrixKey() throws Exception {
+        Path file = write(MINIMAL + "matrix:\n  include: ['enc__*']\n  exclude: ['*__s3']\n");
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.load(file, Map.of()));
+        assertEquals(List.of(file + ":10:1: matrix: expected at least one cell, got none: include/exclude remove all 1"
+                + " cells"), e.errors().stream().map(SpecError::toString).toList());
+    }
 }
