@@ -34,7 +34,7 @@ import org.vistabench.spec.Spec;
  *   run.json                 manifest ({@link RunManifest})
  *   run.lock                 held while a process writes here ({@link RunLock})
  *   cells/&lt;cell-id&gt;/         metrics.json (atomic), then the {@code done} marker; or error.txt then {@code failed}
- *   tables/metrics.csv       long format, rebuilt from every done cell ({@link MetricsCsv})
+ *   tables/metrics.csv       long format, rebuilt from every done cell ({@link org.vistabench.golden.MetricsCsv})
  * </pre>
  * A cell folder without {@code done} is incomplete: it is redone, and its other files (a provider's checkpoints) are
  * left for the provider to resume from. An open store holds the folder's lock until {@link #close()}.
@@ -207,7 +207,7 @@ public final class ResultsStore implements AutoCloseable {
     /** Rebuilds {@code tables/metrics.csv} from every done cell in the folder (all sessions, all shards). */
     public MetricsTable rebuildTables() {
         MetricsTable table = readTable(dir);
-        MetricsCsv.write(dir.resolve(TABLES).resolve(METRICS_CSV), table);
+        org.vistabench.golden.MetricsCsv.write(dir.resolve(TABLES).resolve(METRICS_CSV), table);
         return table;
     }
 
