@@ -21,7 +21,7 @@ import org.vistabench.cli.ExitCodes;
 import org.vistabench.cli.Main;
 import org.vistabench.io.Json;
 
-/** {@code validate} and {@code plan} through the real command line, with captured output. */
+/** {@code validate}, {@code plan} and {@code run} through the real command line, with captured output. */
 class SpecCliTest {
     @TempDir
     static Path tmp;
@@ -89,11 +89,13 @@ class SpecCliTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badSpecs")
-    void validateAndPlanRefuseBadSpecCleanly(BadSpecs.BadSpec bad) throws IOException {
+    void validatePlanAndRunRefuseBadSpecCleanly(BadSpecs.BadSpec bad) throws IOException {
         List<String> cwdBefore = workingDir();
         List<String> dirBefore = listing(bad.file().getParent());
-        for (String command : List.of("validate", "plan")) {
-            Result r = run(command, bad.file().toString());
+        Path out = tmp.resolve("results-" + bad.name());
+        for (String command : List.of("validate", "plan", "run")) {
+            Result r = command.equals("run") ? run(command, bad.file().toString(), "--out", out.toString())
+                    : run(command, bad.file().toString());
             assertEquals(ExitCodes.USAGE, r.exit(), command + ": " + r.err());
             assertTrue(r.err().startsWith("error: "), r.err());
             assertTrue(r.err().contains(bad.location()), "expected '" + bad.location() + "' in: " + r.err());
@@ -103,6 +105,7 @@ class SpecCliTest {
         }
         assertEquals(cwdBefore, workingDir(), "nothing written to the working directory");
         assertEquals(dirBefore, listing(bad.file().getParent()), "nothing written next to the spec");
+        assertFalse(Files.exists(out), "run wrote nothing: no results folder");
     }
 
     @Test
