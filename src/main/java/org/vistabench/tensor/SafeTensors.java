@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
@@ -116,7 +115,7 @@ public final class SafeTensors implements AutoCloseable {
             long dataStart = 8 + headerLen;
             long dataLen = size - dataStart;
             Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-            Map<String, String> metadata = new TreeMap<>();
+            Map<String, String> metadata = new LinkedHashMap<>(); // file order: a rewrite can keep it
             Iterator<Map.Entry<String, JsonNode>> it = root.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -247,6 +246,7 @@ public final class SafeTensors implements AutoCloseable {
         return tensors.containsKey(name);
     }
 
+    /** The {@code __metadata__} strings, in file order. */
     public Map<String, String> metadata() {
         return metadata;
     }
