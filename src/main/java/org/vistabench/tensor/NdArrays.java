@@ -24,7 +24,12 @@ public final class NdArrays {
         if ((long) data.length * 4 > MAX_DIRECT_BYTES && shape.dimension() > 0) {
             return ownedByRows(manager, data, shape);
         }
-        return ownedFromDirect(manager, directFloats(data, 0, data.length), shape);
+        ByteBuffer direct = directFloats(data, 0, data.length);
+        try {
+            return ownedFromDirect(manager, direct, shape);
+        } finally {
+            DirectBuffers.free(direct);
+        }
     }
 
     /** DJL sizes its buffers in {@code int} bytes: above 1 GiB we fill a torch tensor block of rows by block. */
@@ -40,11 +45,13 @@ public final class NdArrays {
                 long r1 = Math.min(rows, r + rowsPerBlock);
                 long[] bs = shape.getShape();
                 bs[0] = r1 - r;
+                ByteBuffer direct =
+                        directFloats(data, Math.toIntExact(r * rowElems), Math.toIntExact((r1 - r) * rowElems));
                 try (NDManager tmp = manager.newSubManager()) {
-                    NDArray block = ownedFromDirect(tmp,
-                            directFloats(data, Math.toIntExact(r * rowElems), Math.toIntExact((r1 - r) * rowElems)),
-                            new Shape(bs));
+                    NDArray block = ownedFromDirect(tmp, direct, new Shape(bs));
                     out.set(new NDIndex("{}:{}", r, r1), block);
+                } finally {
+                    DirectBuffers.free(direct);
                 }
             }
             return out;

@@ -47,8 +47,8 @@ public final class SafeTensors implements AutoCloseable {
     static final int CHUNK_BYTES = 1 << 20;
     /** Tensors at least this big are read and converted by several workers. */
     static final long PARALLEL_MIN_BYTES = 8L << 20;
-    /** The largest F32 tensor made from one direct buffer; a bigger one is assembled from row blocks. */
-    static final long MAX_DIRECT_BYTES = 1L << 30;
+    /** The largest F32 tensor (or row) staged in one direct buffer. */
+    static final long MAX_DIRECT_BYTES = Integer.MAX_VALUE - 64;
 
     // Strict like the Rust reader: duplicate keys and trailing non-space bytes are errors. (Jackson otherwise keeps
     // the last duplicate silently, which would hide a corrupt or tampered header.)
@@ -343,46 +343,64 @@ public final class SafeTensors implements AutoCloseable {
         if (!t.dtype().isFloating()) {
             return NdArrays.ownedLongs(manager, longs(name), shape);
         }
-        return toNdF32(manager, t, MAX_DIRECT_BYTES);
+        return toNdF32(manager, t, STAGING_BYTES);
     }
 
-    /** F32 straight into a direct buffer (no Java float[]); above {@code maxDirect} bytes, assembled by row blocks. */
-    NDArray toNdF32(NDManager manager, TensorInfo t, long maxDirect) {
+    /** Staging buffer for filling a big tensor block of rows by block: small enough to stay cache-warm. */
+    static final int STAGING_BYTES = 16 << 20;
+
+    /**
+     * F32 without a Java float[]: a tensor up to {@code blockBytes} is decoded into one direct buffer and cloned by
+     * torch; a bigger one is allocated empty by torch and filled block of rows by block through one reused staging
+     * buffer (so no full-size staging copy, and no tensor is limited by Java's 2 GiB buffers unless one row is).
+     */
+    NDArray toNdF32(NDManager manager, TensorInfo t, int blockBytes) {
         requireFloating(t);
         Shape shape = new Shape(t.shape());
         long n = t.numel();
-        if (n * 4 <= maxDirect) {
-            ByteBuffer direct = decodeToDirect(t, 0, n);
-            return NdArrays.ownedFromDirect(manager, direct, shape);
+        long rowElems = t.shape().length == 0 || t.shape()[0] == 0 ? n : n / t.shape()[0];
+        if (n * 4 <= blockBytes || t.shape().length < 2 || rowElems * 4 > blockBytes) {
+            if (n * 4 > MAX_DIRECT_BYTES) {
+                throw new TensorFormatException(file + ": tensor '" + t.name() + "' " + shapeOf(t) + " has rows of "
+                        + rowElems * 4 + " bytes as F32, more than one buffer can hold");
+            }
+            ByteBuffer direct = decodeToDirect(t, 0, n, null);
+            try {
+                return NdArrays.ownedFromDirect(manager, direct, shape);
+            } finally {
+                DirectBuffers.free(direct); // torch holds its own copy now
+            }
         }
         long rows = t.shape()[0];
-        long rowElems = n / rows;
-        if (rowElems * 4 > maxDirect) {
-            throw new TensorFormatException(file + ": tensor '" + t.name() + "' has rows of " + rowElems * 4
-                    + " bytes, more than one buffer can hold");
-        }
-        long rowsPerBlock = Math.max(1, maxDirect / (rowElems * 4));
+        long rowsPerBlock = Math.max(1, blockBytes / (rowElems * 4));
+        ByteBuffer staging = ByteBuffer.allocateDirect(Math.toIntExact(rowsPerBlock * rowElems * 4))
+                .order(ByteOrder.nativeOrder());
         NDArray out = manager.create(shape, DataType.FLOAT32);
         try {
             for (long r = 0; r < rows; r += rowsPerBlock) {
                 long r1 = Math.min(rows, r + rowsPerBlock);
                 long[] blockShape = t.shape().clone();
                 blockShape[0] = r1 - r;
-                ByteBuffer direct = decodeToDirect(t, r * rowElems, (r1 - r) * rowElems);
-                try (NDManager tmp = manager.newSubManager()) {
-                    NDArray block = NdArrays.ownedFromDirect(tmp, direct, new Shape(blockShape));
-                    out.set(new ai.djl.ndarray.index.NDIndex("{}:{}", r, r1), block);
+                ByteBuffer block = decodeToDirect(t, r * rowElems, (r1 - r) * rowElems, staging);
+                // from_blob over the staging buffer, copied into place by torch; the wrapper dies before the next fill
+                try (NDArray wrapped = manager.create(block, new Shape(blockShape), DataType.FLOAT32)) {
+                    out.set(new ai.djl.ndarray.index.NDIndex("{}:{}", r, r1), wrapped);
                 }
             }
             return out;
         } catch (RuntimeException e) {
             out.close();
             throw e;
+        } finally {
+            DirectBuffers.free(staging);
         }
     }
 
-    private ByteBuffer decodeToDirect(TensorInfo t, long first, long count) {
-        ByteBuffer direct = ByteBuffer.allocateDirect(Math.toIntExact(count * 4)).order(ByteOrder.nativeOrder());
+    /** Decodes elements into {@code into} (from its start; null: a new buffer) and returns exactly those bytes. */
+    private ByteBuffer decodeToDirect(TensorInfo t, long first, long count, ByteBuffer into) {
+        ByteBuffer direct = into != null
+                ? into.clear().limit(Math.toIntExact(count * 4)).slice().order(ByteOrder.nativeOrder())
+                : ByteBuffer.allocateDirect(Math.toIntExact(count * 4)).order(ByteOrder.nativeOrder());
         FloatBuffer fb = direct.asFloatBuffer();
         forEachChunk(t, first, count, (buf, f, c, scratch) -> {
             float[] tmp = scratch.floats(c);
@@ -442,6 +460,7 @@ public final class SafeTensors implements AutoCloseable {
                     buf.flip();
                     c.accept(buf, e0, n, scratch);
                 }
+                DirectBuffers.free(buf);
             });
         } catch (UncheckedIOException e) {
             throw new TensorFormatException(file + ": tensor '" + t.name() + "': " + e.getCause().getMessage(),
