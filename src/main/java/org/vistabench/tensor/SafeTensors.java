@@ -63,6 +63,7 @@ public final class SafeTensors implements AutoCloseable {
     private final long fileSize;
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
+    private ByteBuffer staging; // guarded by this
 
     private SafeTensors(Path file, FileChannel channel, long dataStart, long fileSize, Map<String, TensorInfo> tensors,
                         Map<String, String> metadata) {
@@ -354,12 +355,15 @@ public final class SafeTensors implements AutoCloseable {
      * torch; a bigger one is allocated empty by torch and filled block of rows by block through one reused staging
      * buffer (so no full-size staging copy, and no tensor is limited by Java's 2 GiB buffers unless one row is).
      */
-    NDArray toNdF32(NDManager manager, TensorInfo t, int blockBytes) {
+    synchronized NDArray toNdF32(NDManager manager, TensorInfo t, int blockBytes) {
         requireFloating(t);
         Shape shape = new Shape(t.shape());
         long n = t.numel();
         long rowElems = t.shape().length == 0 || t.shape()[0] == 0 ? n : n / t.shape()[0];
-        if (n * 4 <= blockBytes || t.shape().length < 2 || rowElems * 4 > blockBytes) {
+        if (n * 4 <= blockBytes) {
+            return NdArrays.ownedFromDirect(manager, decodeToDirect(t, 0, n, staging(blockBytes)), shape);
+        }
+        if (t.shape().length < 2 || rowElems * 4 > blockBytes) {
             if (n * 4 > MAX_DIRECT_BYTES) {
                 throw new TensorFormatException(file + ": tensor '" + t.name() + "' " + shapeOf(t) + " has rows of "
                         + rowElems * 4 + " bytes as F32, more than one buffer can hold");
@@ -373,15 +377,14 @@ public final class SafeTensors implements AutoCloseable {
         }
         long rows = t.shape()[0];
         long rowsPerBlock = Math.max(1, blockBytes / (rowElems * 4));
-        ByteBuffer staging = ByteBuffer.allocateDirect(Math.toIntExact(rowsPerBlock * rowElems * 4))
-                .order(ByteOrder.nativeOrder());
+        ByteBuffer buf = staging(blockBytes);
         NDArray out = manager.create(shape, DataType.FLOAT32);
         try {
             for (long r = 0; r < rows; r += rowsPerBlock) {
                 long r1 = Math.min(rows, r + rowsPerBlock);
                 long[] blockShape = t.shape().clone();
                 blockShape[0] = r1 - r;
-                ByteBuffer block = decodeToDirect(t, r * rowElems, (r1 - r) * rowElems, staging);
+                ByteBuffer block = decodeToDirect(t, r * rowElems, (r1 - r) * rowElems, buf);
                 // from_blob over the staging buffer, copied into place by torch; the wrapper dies before the next fill
                 try (NDArray wrapped = manager.create(block, new Shape(blockShape), DataType.FLOAT32)) {
                     out.set(new ai.djl.ndarray.index.NDIndex("{}:{}", r, r1), wrapped);
@@ -391,9 +394,19 @@ public final class SafeTensors implements AutoCloseable {
         } catch (RuntimeException e) {
             out.close();
             throw e;
-        } finally {
-            DirectBuffers.free(staging);
         }
+    }
+
+    /**
+     * One staging buffer per open file, reused by every {@link #toNd} call (hence {@code synchronized}): a fresh
+     * direct buffer per tensor costs its page faults every time and waits for the GC to be freed.
+     */
+    private ByteBuffer staging(int bytes) {
+        if (staging == null || staging.capacity() < bytes) {
+            DirectBuffers.free(staging);
+            staging = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+        }
+        return staging;
     }
 
     /** Decodes elements into {@code into} (from its start; null: a new buffer) and returns exactly those bytes. */
@@ -484,6 +497,10 @@ public final class SafeTensors implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(channel);
+        synchronized (this) {
+            DirectBuffers.free(staging);
+            staging = null;
+        }
     }
 
     private static void readFully(Path file, FileChannel ch, ByteBuffer buf, long pos) throws IOException {
