@@ -54,8 +54,11 @@ class DjlRuntimeTest {
 
     @Test
     void autoGivesCpuOnThisMachineAndEngineIsPyTorch() {
-        // CI and dev boxes carry only the CPU natives (pytorch-native-cpu): auto must fall back to CPU.
+        // CI and dev boxes carry only the CPU natives (pytorch-native-cpu): auto must fall back to CPU. (With CUDA
+        // natives on the path, as docs/gpu.md sets up, this test does not apply.)
         assertEquals("PyTorch", DjlRuntime.engine().getEngineName());
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                DjlRuntime.engine().hasCapability(ai.djl.engine.StandardCapabilities.CUDA), "CUDA natives loaded");
         assertEquals(0, DjlRuntime.gpuCount());
         assertEquals(Device.cpu(), DjlRuntime.device("auto"));
         VistaException e = assertThrows(VistaException.class, () -> DjlRuntime.device("gpu:0"));
