@@ -1,6 +1,8 @@
 package org.vistabench.model.lm;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.types.DataType;
 import java.util.function.UnaryOperator;
 
 /**
@@ -30,8 +32,9 @@ public interface ResidualHook {
             if (l != layer || x.getShape().get(1) != positions.getShape().get(1)) {
                 return x;
             }
-            NDArray keep = positions.toType(ai.djl.ndarray.types.DataType.BOOLEAN, false).expandDims(-1);
-            return ai.djl.ndarray.NDArrays.where(keep, edit.apply(x), x);
+            // DJL's where does not broadcast the condition: expand [B,T] to [B,T,D]
+            NDArray keep = positions.toType(DataType.BOOLEAN, false).expandDims(2).broadcast(x.getShape());
+            return NDArrays.where(keep, edit.apply(x), x);
         };
     }
 }
