@@ -28,7 +28,6 @@ public final class Gemma2 extends DecoderLm {
     private final NDArray finalNorm;
     private final NDArray lmHead;
     private final NDArray embedScale;
-    private final NDArray queryScale;
     private final NDArray attnCap;
     private final NDArray finalCap;
     private final NDArray finalCapInv;
@@ -41,9 +40,6 @@ public final class Gemma2 extends DecoderLm {
         float scale = (float) Math.sqrt(c.hiddenSize());
         // HF keeps embed_scale in the weights' dtype: bf16 models multiply by the bf16-rounded sqrt(hidden)
         this.embedScale = NdArrays.scalar(w, c.isBf16() ? Bf16.round(scale) : scale);
-        double q = Math.pow(c.queryPreAttnScalar(), -0.5);
-        // with a soft-cap the scores are tanh(q·k·scale / cap)·cap: fold 1/cap into the query scale
-        this.queryScale = NdArrays.scalar(w, (float) (c.attnLogitSoftcap() > 0 ? q / c.attnLogitSoftcap() : q));
         this.attnCap = c.attnLogitSoftcap() > 0 ? NdArrays.scalar(w, (float) c.attnLogitSoftcap()) : null;
         this.finalCap = c.finalLogitSoftcap() > 0 ? NdArrays.scalar(w, (float) c.finalLogitSoftcap()) : null;
         this.finalCapInv = c.finalLogitSoftcap() > 0 ? NdArrays.scalar(w, (float) (1 / c.finalLogitSoftcap())) : null;
@@ -58,7 +54,7 @@ public final class Gemma2 extends DecoderLm {
             String p = "model.layers." + i + ".";
             blocks.add(new Block(
                     onePlus(ck.require(w, p + "input_layernorm.weight", d)),
-                    Weights.concatRows(ck.require(w, p + "self_attn.q_proj.weight", q, d),
+                    Weights.concatRows(Weights.scaled(ck.require(w, p + "self_attn.q_proj.weight", q, d), queryScale(c)),
                             ck.require(w, p + "self_attn.k_proj.weight", kv, d),
                             ck.require(w, p + "self_attn.v_proj.weight", kv, d)),
                     ck.require(w, p + "self_attn.o_proj.weight", d, q),
@@ -73,6 +69,15 @@ public final class Gemma2 extends DecoderLm {
         NDArray norm = onePlus(ck.require(w, "model.norm.weight", d));
         NDArray head = c.tieWordEmbeddings() ? embed : ck.require(w, "lm_head.weight", c.vocabSize(), d);
         return new Gemma2(c, w, embed, blocks, norm, head);
+    }
+
+    /**
+     * What the queries are multiplied by: HF scales the scores by query_pre_attn_scalar^-½ and, with a soft-cap,
+     * divides by the cap before tanh. Rotation is linear, so this folds into W_q at load (one op less per layer).
+     */
+    static float queryScale(LmConfig c) {
+        double q = Math.pow(c.queryPreAttnScalar(), -0.5);
+        return (float) (c.attnLogitSoftcap() > 0 ? q / c.attnLogitSoftcap() : q);
     }
 
     /** Gemma's RMSNorm multiplies by (1 + w), computed in float32 like HF: done once at load. */
@@ -122,12 +127,13 @@ public final class Gemma2 extends DecoderLm {
     private NDArray attention(int layer, Block blk, NDArray x, Pass pass) {
         long b = pass.b, t = pass.t, hd = config.headDim();
         int h = config.numHeads(), hkv = config.numKvHeads();
-        NDList qkv = Ops.splitLast(Ops.linear(x, blk.wqkv()), h * hd, hkv * hd, hkv * hd);
-        NDArray q = qkv.get(0).reshape(b, t, h, hd).transpose(0, 2, 1, 3);
-        NDArray k = qkv.get(1).reshape(b, t, hkv, hd).transpose(0, 2, 1, 3);
-        NDArray v = qkv.get(2).reshape(b, t, hkv, hd).transpose(0, 2, 1, 3);
-        q = rotary.apply(q, pass.cos, pass.sin).mul(queryScale);
-        k = rotary.apply(k, pass.cos, pass.sin);
+        // q and k are rotated together ([B,T,H+Hkv,hd]); the score scale is already folded into W_q (see load)
+        NDList qkv = Ops.splitLast(Ops.linear(x, blk.wqkv()), (h + hkv) * hd, hkv * hd);
+        NDArray qk = rotary.apply(qkv.get(0).reshape(b, t, h + hkv, hd), pass.cos, pass.sin);
+        NDList qAndK = qk.split(new long[] {h}, 2);
+        NDArray q = qAndK.get(0).transpose(0, 2, 1, 3);
+        NDArray k = qAndK.get(1).transpose(0, 2, 1, 3);
+        NDArray v = qkv.get(1).reshape(b, t, hkv, hd).transpose(0, 2, 1, 3);
         if (pass.o.cache() != null) {
             NDArray[] all = pass.o.cache().append(layer, k, v);
             k = all[0];

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import org.vistabench.tensor.Checkpoint;
-import org.vistabench.tensor.NdArrays;
 
 /**
  * Llama-3 ({@code LlamaForCausalLM}), following transformers 5's {@code modeling_llama.py} in float32:
@@ -26,14 +25,12 @@ public final class Llama extends DecoderLm {
     private final List<Block> blocks;
     private final NDArray finalNorm;
     private final NDArray lmHead;
-    private final NDArray queryScale;
 
     private Llama(LmConfig c, NDManager w, NDArray embed, List<Block> blocks, NDArray finalNorm, NDArray lmHead) {
         super(c, w, embed);
         this.blocks = blocks;
         this.finalNorm = finalNorm;
         this.lmHead = lmHead;
-        this.queryScale = NdArrays.scalar(w, (float) Math.pow(c.headDim(), -0.5));
     }
 
     static Llama load(LmConfig c, Checkpoint ck, NDManager w) {
@@ -45,7 +42,7 @@ public final class Llama extends DecoderLm {
             String p = "model.layers." + i + ".";
             blocks.add(new Block(
                     ck.require(w, p + "input_layernorm.weight", d),
-                    Weights.concatRows(ck.require(w, p + "self_attn.q_proj.weight", q, d),
+                    Weights.concatRows(Weights.scaled(ck.require(w, p + "self_attn.q_proj.weight", q, d), queryScale(c)),
                             ck.require(w, p + "self_attn.k_proj.weight", kv, d),
                             ck.require(w, p + "self_attn.v_proj.weight", kv, d)),
                     ck.require(w, p + "self_attn.o_proj.weight", d, q),
@@ -57,6 +54,11 @@ public final class Llama extends DecoderLm {
         NDArray norm = ck.require(w, "model.norm.weight", d);
         NDArray head = c.tieWordEmbeddings() ? embed : ck.require(w, "lm_head.weight", c.vocabSize(), d);
         return new Llama(c, w, embed, blocks, norm, head);
+    }
+
+    /** Scores are scaled by head_dim^-½; rotation is linear, so the scale folds into W_q at load. */
+    static float queryScale(LmConfig c) {
+        return (float) Math.pow(c.headDim(), -0.5);
     }
 
     @Override
@@ -90,12 +92,13 @@ public final class Llama extends DecoderLm {
     private NDArray attention(int layer, Block blk, NDArray x, Pass pass) {
         long b = pass.b, t = pass.t, hd = config.headDim();
         int h = config.numHeads(), hkv = config.numKvHeads();
-        NDList qkv = Ops.splitLast(Ops.linear(x, blk.wqkv()), h * hd, hkv * hd, hkv * hd);
-        NDArray q = qkv.get(0).reshape(b, t, h, hd).transpose(0, 2, 1, 3);
-        NDArray k = qkv.get(1).reshape(b, t, hkv, hd).transpose(0, 2, 1, 3);
-        NDArray v = qkv.get(2).reshape(b, t, hkv, hd).transpose(0, 2, 1, 3);
-        q = rotary.apply(q, pass.cos, pass.sin).mul(queryScale);
-        k = rotary.apply(k, pass.cos, pass.sin);
+        // q and k are rotated together ([B,T,H+Hkv,hd]); the score scale is already folded into W_q (see load)
+        NDList qkv = Ops.splitLast(Ops.linear(x, blk.wqkv()), (h + hkv) * hd, hkv * hd);
+        NDArray qk = rotary.apply(qkv.get(0).reshape(b, t, h + hkv, hd), pass.cos, pass.sin);
+        NDList qAndK = qk.split(new long[] {h}, 2);
+        NDArray q = qAndK.get(0).transpose(0, 2, 1, 3);
+        NDArray k = qAndK.get(1).transpose(0, 2, 1, 3);
+        NDArray v = qkv.get(1).reshape(b, t, hkv, hd).transpose(0, 2, 1, 3);
         if (pass.o.cache() != null) {
             NDArray[] all = pass.o.cache().append(layer, k, v);
             k = all[0];

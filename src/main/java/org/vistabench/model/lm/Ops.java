@@ -34,11 +34,13 @@ final class Ops {
         return x.div(rms).mul(scale);
     }
 
-    /** gelu_pytorch_tanh: 0.5·x·(1 + tanh(sqrt(2/π)·(x + 0.044715·x³))). */
+    /**
+     * gelu_pytorch_tanh: 0.5·x·(1 + tanh(β·(x + κ·x³))), β = sqrt(2/π), κ = 0.044715, written as the identical
+     * x·sigmoid(2β·x·(1 + κ·x²)) because 0.5·(1 + tanh(z)) = sigmoid(2z): 6 ops instead of 8.
+     */
     static NDArray geluTanh(NDArray x, Consts c) {
-        NDArray inner = x.square().mul(c.geluKappa).add(c.one).mul(x).mul(c.geluBeta);
-        NDArray half = x.mul(c.half);
-        return half.add(half.mul(inner.tanh()));
+        NDArray z = x.square().mul(c.geluB).add(c.geluA).mul(x);
+        return x.mul(Activation.sigmoid(z));
     }
 
     /** silu(x) = x·sigmoid(x). */
@@ -104,18 +106,16 @@ final class Ops {
 
     /** The constants of a forward pass, made once per model in its weights' manager. */
     static final class Consts {
-        final NDArray one;
-        final NDArray half;
         final NDArray eps;
-        final NDArray geluKappa;
-        final NDArray geluBeta;
+        /** 2β and 2βκ of {@link #geluTanh}. */
+        final NDArray geluA;
+        final NDArray geluB;
 
         Consts(NDManager weights, double eps) {
-            this.one = NdArrays.scalar(weights, 1f);
-            this.half = NdArrays.scalar(weights, 0.5f);
+            double beta = Math.sqrt(2.0 / Math.PI);
             this.eps = NdArrays.scalar(weights, (float) eps);
-            this.geluKappa = NdArrays.scalar(weights, 0.044715f);
-            this.geluBeta = NdArrays.scalar(weights, (float) Math.sqrt(2.0 / Math.PI));
+            this.geluA = NdArrays.scalar(weights, (float) (2 * beta));
+            this.geluB = NdArrays.scalar(weights, (float) (2 * beta * 0.044715));
         }
     }
 }

@@ -65,7 +65,7 @@ final class Rotary {
         return inv;
     }
 
-    /** {cos, sin}, each [len, hd], for positions start .. start+len-1, in {@code m}. */
+    /** {cos, sin}, each [len, 1, hd] (broadcasting over heads of a [B,T,heads,hd] array), for positions start .. start+len-1, in {@code m}. */
     NDArray[] cosSin(NDManager m, int start, int len) {
         int h = headDim / 2;
         float[] cos = new float[len * headDim];
@@ -82,11 +82,11 @@ final class Rotary {
                 sin[t * headDim + i + h] = s;
             }
         }
-        Shape shape = new Shape(len, headDim);
+        Shape shape = new Shape(len, 1, headDim);
         return new NDArray[] {NdArrays.owned(m, cos, shape), NdArrays.owned(m, sin, shape)};
     }
 
-    /** x [B,H,T,hd] rotated by position. */
+    /** x [B,T,heads,hd] rotated by position. */
     NDArray apply(NDArray x, NDArray cos, NDArray sin) {
         return x.mul(cos).add(x.matMul(rotateHalf).mul(sin));
     }
