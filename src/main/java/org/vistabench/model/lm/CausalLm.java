@@ -19,6 +19,12 @@ public interface CausalLm extends AutoCloseable {
     /** The forward pass from embeddings [B,T,D] (F32; not rescaled), differentiable w.r.t. them. */
     LmOutput forward(NDArray inputsEmbeds, ForwardOptions options);
 
+    /**
+     * The LM head on final-norm outputs [..., D] (e.g. {@link LmOutput#finalHidden()} at chosen positions): logits
+     * [..., V], soft-capped for Gemma-2. Differentiable.
+     */
+    NDArray head(NDArray finalHidden);
+
     /** The forward pass from ids [B,T]: {@code forward(embed(ids), options)}. */
     default LmOutput forwardIds(NDArray inputIds, ForwardOptions options) {
         return forward(embed(inputIds), options);

@@ -133,11 +133,16 @@ abstract class DecoderLm implements CausalLm {
             return out;
         }
 
-        LmOutput finish(NDArray logits) {
+        /** Ends the pass after the final norm ({@code finalHidden}; null when stopped early). */
+        LmOutput finish(NDArray finalHidden) {
             if (o.cache() != null) {
                 o.cache().advance(t, keyKeep);
             }
-            return new LmOutput(logits, hidden, residuals);
+            if (finalHidden != null && o.allHiddenStates()) {
+                hidden.add(finalHidden);
+            }
+            NDArray logits = finalHidden != null && o.logits() ? head(finalHidden) : null;
+            return new LmOutput(logits, hidden, residuals, finalHidden);
         }
     }
 

@@ -12,8 +12,9 @@ import java.util.TreeSet;
  * @param captureLayers   block indices (0-based) whose outputs are returned in {@link LmOutput#residuals()}
  * @param hook            edits block outputs; null = none
  * @param cache           KV cache to read and extend; null = none (positions start at 0)
- * @param logits          compute the LM head; when false (and no cache and no hidden states) the pass also stops
- *                        after the last captured block, which is what SAE feature extraction wants
+ * @param logits          compute the LM head. When false the pass returns {@link LmOutput#finalHidden()} for
+ *                        {@link CausalLm#head} at chosen positions, or, if layers are captured (and no cache and no
+ *                        hidden states are asked for), stops after the last captured block: SAE feature extraction
  */
 public record ForwardOptions(NDArray attentionMask, boolean allHiddenStates, Set<Integer> captureLayers,
                              ResidualHook hook, KvCache cache, boolean logits) {

@@ -110,18 +110,14 @@ public final class Gemma2 extends DecoderLm {
         if (pass.lastLayer < config.numLayers() - 1) {
             return pass.finish(null); // only residuals were asked for
         }
-        x = Ops.rmsNorm(x, finalNorm, consts.eps);
-        if (pass.wantsHidden()) {
-            pass.hidden.add(x);
-        }
-        NDArray logits = null;
-        if (options.logits()) {
-            logits = Ops.linear(x, lmHead);
-            if (finalCap != null) {
-                logits = logits.mul(finalCapInv).tanh().mul(finalCap);
-            }
-        }
-        return pass.finish(logits);
+        return pass.finish(Ops.rmsNorm(x, finalNorm, consts.eps)); // then head() unless logits are off
+    }
+
+    /** Tied LM head, then the final soft-cap tanh(logits/cap)·cap. */
+    @Override
+    public NDArray head(NDArray finalHidden) {
+        NDArray logits = Ops.linear(finalHidden, lmHead);
+        return finalCap == null ? logits : logits.mul(finalCapInv).tanh().mul(finalCap);
     }
 
     private NDArray attention(int layer, Block blk, NDArray x, Pass pass) {

@@ -82,11 +82,12 @@ public final class Llama extends DecoderLm {
         if (pass.lastLayer < config.numLayers() - 1) {
             return pass.finish(null); // only residuals were asked for
         }
-        x = Ops.rmsNorm(x, finalNorm, consts.eps);
-        if (pass.wantsHidden()) {
-            pass.hidden.add(x);
-        }
-        return pass.finish(options.logits() ? Ops.linear(x, lmHead) : null);
+        return pass.finish(Ops.rmsNorm(x, finalNorm, consts.eps)); // then head() unless logits are off
+    }
+
+    @Override
+    public NDArray head(NDArray finalHidden) {
+        return Ops.linear(finalHidden, lmHead);
     }
 
     private NDArray attention(int layer, Block blk, NDArray x, Pass pass) {

@@ -86,6 +86,17 @@ class LmBehaviourTest {
             assertTrue(maxDiff(NdArrays.toFloats(o.residuals().get(2)), ref.floats("hidden_states.3")) < 1e-4);
             LmOutput early = lm.forwardIds(ids, ForwardOptions.none().capture(1).withoutLogits());
             assertNull(early.logits());
+            assertNull(early.finalHidden(), "stopped after block 1");
+            LmOutput noHead = lm.forwardIds(ids, ForwardOptions.none().withoutLogits());
+            assertNull(noHead.logits());
+            NDArray last = noHead.finalHidden().get(new NDIndex(":, 20:"));
+            float[] headLogits = NdArrays.toFloats(lm.head(last));
+            float[] refLogits = ref.floats("logits");
+            int v = 512;
+            float[] want = new float[2 * 4 * v];
+            System.arraycopy(refLogits, 20 * v, want, 0, 4 * v);
+            System.arraycopy(refLogits, (24 + 20) * v, want, 4 * v, 4 * v);
+            assertTrue(maxDiff(headLogits, want) < 1e-4, "head() on chosen positions gives the soft-capped logits");
             assertTrue(maxDiff(NdArrays.toFloats(early.residuals().get(1)), ref.floats("hidden_states.2")) < 1e-4);
         }
     }
