@@ -28,12 +28,15 @@ import java.util.List;
  * @param slidingWindow      Gemma-2 window of the sliding layers (a query sees this many keys including itself), 0 = none
  * @param slidingLayers      per layer: true where the layer uses sliding-window attention
  * @param eosTokenIds        end-of-sequence ids (Llama-3.1 instruct lists several)
+ * @param bosTokenId         -1 when the config has none (also padTokenId)
+ * @param source             the config file read (for messages)
  */
-public record LmConfig(Path source, String family, int vocabSize, int hiddenSize, int numLayers, int numHeads,
+public record LmConfig(String family, int vocabSize, int hiddenSize, int numLayers, int numHeads,
                        int numKvHeads, int headDim, int intermediateSize, double rmsNormEps, Rope rope,
                        boolean tieWordEmbeddings, String dtype, String hiddenAct, double queryPreAttnScalar,
                        double attnLogitSoftcap, double finalLogitSoftcap, int slidingWindow,
-                       List<Boolean> slidingLayers, long bosTokenId, List<Long> eosTokenIds, long padTokenId) {
+                       List<Boolean> slidingLayers, long bosTokenId, List<Long> eosTokenIds, long padTokenId,
+                       Path source) {
 
     /**
      * Rotary position embedding settings.
@@ -167,8 +170,8 @@ public record LmConfig(Path source, String family, int vocabSize, int hiddenSize
         } else if (e != null && e.isNumber()) {
             eos.add(e.asLong());
         }
-        return new LmConfig(file, family, vocab, hidden, layers, heads, kvHeads, headDim, inter, eps, rope, tie, dtype,
-                act, qpas, attnCap, finalCap, window, sliding, bos, eos, pad);
+        return new LmConfig(family, vocab, hidden, layers, heads, kvHeads, headDim, inter, eps, rope, tie, dtype,
+                act, qpas, attnCap, finalCap, window, sliding, bos, eos, pad, file);
     }
 
     private static Rope rope(Keys k, JsonNode j, Path file) {
