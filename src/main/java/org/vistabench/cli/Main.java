@@ -15,11 +15,12 @@ import picocli.CommandLine.Command;
             ReportCommand.class, ParityCommand.class, WorldCommand.class, CommandLine.HelpCommand.class
         },
         footer = {"", "Examples:",
-            "  vistabench run specs/mini.yaml                 train and score every cell of the mini default",
-            "  vistabench validate specs/mini.yaml            check a spec, write nothing",
-            "  vistabench plan specs/mini.yaml --shards 3     list cells and their shards",
-            "", "Exit codes: 0 ok and all claims hold, 1 a golden claim failed, 2 spec or usage error,",
-            "            3 a cell failed to run, 4 unexpected internal error."})
+            "  vistabench run specs/mini.yaml              train and score the mini default",
+            "  vistabench validate specs/mini.yaml         check a spec, write nothing",
+            "  vistabench plan specs/mini.yaml --shards 3  list cells and their shards",
+            "  vistabench world build                      build (or verify) the mini world",
+            "", "Exit codes: 0 ok and all claims hold; 1 a golden claim failed;",
+            "  2 spec or usage error; 3 a cell failed to run; 4 unexpected internal error."})
 public final class Main implements Runnable {
     @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of unexpected errors.")

@@ -1,14 +1,43 @@
 package org.vistabench.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
-import org.vistabench.VistaException;
+import org.vistabench.run.Merger;
+import org.vistabench.run.ResultsStore;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder until its owner fills it in. */
-@Command(name = "merge", mixinStandardHelpOptions = true, description = "(not implemented yet)")
+/** {@code vistabench merge}: join results folders of one spec (e.g. shards) into one. */
+@Command(name = "merge", mixinStandardHelpOptions = true,
+        description = "Join results folders of the same spec (shards, or runs on several machines) into one folder. "
+                + "Done cells are copied; a cell done in two inputs must have identical metrics.",
+        footer = {"", "Examples:",
+            "  vistabench merge results/mini-s0 results/mini-s1 results/mini-s2 --out results/mini",
+            "  vistabench check results/mini --golden golden/mini.yaml   then check the claims on the merged folder",
+            "", "Exit codes: 0 merged, 2 the inputs are of different specs, disagree on a cell, or are not results "
+                + "folders."})
 public final class MergeCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "DIR", description = "Results folders to join.")
+    List<Path> inputs;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The merged results folder.")
+    Path out;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec command;
+
     @Override
     public Integer call() {
-        throw new VistaException(ExitCodes.INTERNAL, "'merge' is not implemented yet");
+        Merger.Summary s = Merger.merge(inputs, out);
+        PrintWriter stdout = command.commandLine().getOut();
+        stdout.println("merge: " + s.copied() + " cells copied, " + s.identical() + " duplicates identical, "
+                + s.notDone() + " not done -> " + out + " (" + s.table().rows().size() + " metric rows in "
+                + ResultsStore.TABLES + "/" + ResultsStore.METRICS_CSV + ")");
+        stdout.flush();
+        return ExitCodes.OK;
     }
 }

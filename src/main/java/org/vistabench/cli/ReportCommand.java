@@ -1,14 +1,44 @@
 package org.vistabench.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.vistabench.VistaException;
+import org.vistabench.run.MetricsTable;
+import org.vistabench.run.ResultsStore;
+import org.vistabench.run.SummaryTable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder until its owner fills it in. */
-@Command(name = "report", mixinStandardHelpOptions = true, description = "(not implemented yet)")
+/** {@code vistabench report}: a summary of a results folder (cells × metrics). */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Print a cells × metrics table of a results folder and write tables/summary.csv "
+                + "(one row per cell, one column per metric).",
+        footer = {"", "Examples:",
+            "  vistabench report results/mini",
+            "", "Exit codes: 0 ok, 2 not a results folder."})
 public final class ReportCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RESULTS", description = "A results folder (written by run or merge).")
+    Path results;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec command;
+
     @Override
     public Integer call() {
-        throw new VistaException(ExitCodes.INTERNAL, "'report' is not implemented yet");
+        if (ResultsStore.readManifest(results).isEmpty()) {
+            throw new VistaException(ExitCodes.USAGE, results + " has no " + ResultsStore.MANIFEST
+                    + ": not a results folder");
+        }
+        MetricsTable table = ResultsStore.readTable(results);
+        SummaryTable summary = SummaryTable.of(table);
+        Path file = results.resolve(ResultsStore.TABLES).resolve(SummaryTable.FILE);
+        summary.write(file);
+        PrintWriter stdout = command.commandLine().getOut();
+        stdout.print(summary.text());
+        stdout.println(summary.rows().size() + " cells, " + summary.metrics().size() + " metrics -> " + file);
+        stdout.flush();
+        return ExitCodes.OK;
     }
 }

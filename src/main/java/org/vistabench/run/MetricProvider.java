@@ -16,4 +16,13 @@ public interface MetricProvider {
      * {@code train.ce_final}); values may be NaN only when the metric is undefined, never to hide a failure: throw.
      */
     Map<String, Double> compute(CellContext ctx) throws Exception;
+
+    /**
+     * Whether {@code metric} may legitimately be NaN or infinite (e.g. a rate over zero matched images). The runner
+     * fails a cell whose provider returns a non-finite value it did not declare here, so a diverged loss cannot pass
+     * as a number.
+     */
+    default boolean mayBeUndefined(String metric) {
+        return false;
+    }
 }

@@ -3,7 +3,9 @@ package org.vistabench.tensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,9 @@ import java.util.TreeSet;
  * {@code *.safetensors} file given directly.
  */
 public final class Checkpoint implements AutoCloseable {
+    private static final ObjectMapper INDEX_JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
     private final Path location;
     private final Map<String, SafeTensors> byTensor;
     private final List<SafeTensors> files;
@@ -51,9 +56,10 @@ public final class Checkpoint implements AutoCloseable {
     private static Checkpoint openSharded(Path dir, Path index) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(index.toFile());
+            root = INDEX_JSON.readTree(index.toFile());
         } catch (IOException e) {
-            throw new TensorFormatException(index + ": not valid JSON: " + e.getMessage());
+            String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+            throw new TensorFormatException(index + ": not valid JSON: " + msg);
         }
         JsonNode wm = root == null ? null : root.get("weight_map");
         if (wm == null || !wm.isObject()) {
@@ -65,14 +71,27 @@ public final class Checkpoint implements AutoCloseable {
             var it = wm.fields();
             while (it.hasNext()) {
                 var e = it.next();
+                if (!e.getValue().isTextual()) {
+                    throw new TensorFormatException(index + ": weight_map entry '" + e.getKey()
+                            + "' must name a shard file, found " + e.getValue());
+                }
                 String shardName = e.getValue().asText();
+                Path shardPath = dir.resolve(shardName).normalize();
+                if (shardName.isEmpty() || !shardPath.startsWith(dir.normalize()) || shardPath.equals(dir.normalize())) {
+                    throw new TensorFormatException(index + ": weight_map entry '" + e.getKey() + "' names shard '"
+                            + shardName + "' outside the checkpoint folder");
+                }
                 SafeTensors st = shards.get(shardName);
                 if (st == null) {
-                    st = SafeTensors.open(dir.resolve(shardName));
+                    if (!Files.isRegularFile(shardPath)) {
+                        throw new TensorFormatException(shardPath + ": shard is missing (" + index.getFileName()
+                                + " lists it for tensor '" + e.getKey() + "')");
+                    }
+                    st = SafeTensors.open(shardPath);
                     shards.put(shardName, st);
                 }
                 if (!st.has(e.getKey())) {
-                    throw new TensorFormatException(dir.resolve(shardName) + ": tensor '" + e.getKey()
+                    throw new TensorFormatException(st.file() + ": tensor '" + e.getKey()
                             + "' is listed in " + index.getFileName() + " but missing from the shard");
                 }
                 byTensor.put(e.getKey(), st);

@@ -12,6 +12,10 @@ public record NpyArray(String name, DType dtype, long[] shape, float[] floats, l
         return n;
     }
 
+    public static NpyArray ofLongs(String name, long[] shape, long[] data) {
+        return new NpyArray(name, DType.I64, shape, null, data);
+    }
+
     public static NpyArray ofFloats(String name, long[] shape, float[] data) {
         return new NpyArray(name, DType.F32, shape, data, null);
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -18,7 +19,6 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.vistabench.io.AtomicFiles;
 
 /** NumPy {@code .npz} archives (Gemma Scope's {@code params.npz}): a zip of {@code .npy} files. */
@@ -43,11 +43,20 @@ public final class Npz {
                     continue;
                 }
                 String name = e.getName().substring(0, e.getName().length() - 4);
+                if (e.getSize() > Integer.MAX_VALUE - 8) {
+                    throw new TensorFormatException(file + ": array '" + name + "' is " + e.getSize()
+                            + " bytes, more than one Java array holds");
+                }
                 byte[] bytes;
                 try (InputStream in = zip.getInputStream(e)) {
                     bytes = in.readAllBytes();
-                } catch (ZipException ze) {
-                    throw new TensorFormatException(file + ": array '" + name + "' is corrupt (" + ze.getMessage() + ")");
+                } catch (IOException ze) {
+                    throw new TensorFormatException(file + ": array '" + name + "' is corrupt or cut short ("
+                            + ze.getMessage() + ")");
+                }
+                if (e.getSize() >= 0 && bytes.length != e.getSize()) {
+                    throw new TensorFormatException(file + ": array '" + name + "' is cut short: " + bytes.length
+                            + " of " + e.getSize() + " bytes");
                 }
                 if (e.getCrc() != -1) {
                     CRC32 crc = new CRC32();
@@ -56,11 +65,14 @@ public final class Npz {
                         throw new TensorFormatException(file + ": array '" + name + "' fails its CRC check (corrupt)");
                     }
                 }
-                out.put(name, parseNpy(file, name, bytes));
+                if (out.put(name, parseNpy(file, name, bytes)) != null) {
+                    throw new TensorFormatException(file + ": array '" + name + "' appears twice in the archive");
+                }
             }
         } catch (NoSuchFileException e) {
             throw new TensorFormatException(file + ": file not found");
-        } catch (ZipException e) {
+        } catch (ZipException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            // ZipFile reports some malformed archives (bad entry names, bad extra fields) as unchecked exceptions
             throw new TensorFormatException(file + ": not a valid npz (zip) archive: " + e.getMessage());
         } catch (IOException e) {
             throw new TensorFormatException(file + ": cannot read: " + e.getMessage(), e);
@@ -81,13 +93,13 @@ public final class Npz {
         if (major == 1) {
             headerLen = bb.getShort(8) & 0xffff;
             headerStart = 10;
-        } else if (major == 2 || major == 3) {
+        } else if ((major == 2 || major == 3) && b.length >= 12) {
             headerLen = bb.getInt(8);
             headerStart = 12;
         } else {
             throw new TensorFormatException(where + ": unsupported .npy version " + major);
         }
-        if (headerLen < 0 || headerStart + headerLen > b.length) {
+        if (headerLen < 0 || (long) headerStart + headerLen > b.length) {
             throw new TensorFormatException(where + ": truncated .npy header");
         }
         String header = new String(b, headerStart, headerLen, StandardCharsets.ISO_8859_1);
@@ -100,8 +112,15 @@ public final class Npz {
         String descr = d.group(1);
         long[] shape = parseShape(where, s.group(1));
         long numel = 1;
-        for (long x : shape) {
-            numel = Math.multiplyExact(numel, x);
+        try {
+            for (long x : shape) {
+                if (x < 0) {
+                    throw new TensorFormatException(where + ": negative dimension in shape (" + s.group(1) + ")");
+                }
+                numel = Math.multiplyExact(numel, x);
+            }
+        } catch (ArithmeticException e) {
+            throw new TensorFormatException(where + ": shape (" + s.group(1) + ") overflows 64 bits (corrupt)");
         }
         DType dtype = switch (descr) {
             case "<f4" -> DType.F32;
@@ -111,9 +130,14 @@ public final class Npz {
             case "<i4" -> DType.I32;
             case "|u1" -> DType.U8;
             case "|b1" -> DType.BOOL;
-            default -> throw new TensorFormatException(where + ": unsupported dtype '" + descr + "'");
+            default -> throw new TensorFormatException(where + ": unsupported dtype '" + descr
+                    + "' (known: <f4 <f8 <f2 <i8 <i4 |u1 |b1; big-endian arrays are not read)");
         };
         int dataStart = headerStart + headerLen;
+        if (numel > (Integer.MAX_VALUE - 8) / dtype.bytes()) {
+            throw new TensorFormatException(where + ": shape " + java.util.Arrays.toString(shape) + " has " + numel
+                    + " elements, more than the member holds or one Java array can");
+        }
         long need = numel * dtype.bytes();
         if (b.length - dataStart != need) {
             throw new TensorFormatException(where + ": shape " + java.util.Arrays.toString(shape) + " × " + descr
@@ -213,50 +237,115 @@ public final class Npz {
         return java.util.Arrays.copyOf(tmp, count);
     }
 
-    /** Writes float32 arrays as {@code np.savez} does (stored, npy v1.0, header padded to 64 bytes). Atomic. */
+    /**
+     * Writes arrays as {@code np.savez} does, ordered by name (a map has no reliable order). Atomic.
+     *
+     * @see #write(Path, List)
+     */
     public static void write(Path file, Map<String, NpyArray> arrays) {
+        write(file, List.copyOf(new TreeMap<>(arrays).values()));
+    }
+
+    /**
+     * Writes arrays in the given order exactly as {@code np.savez(file, **arrays)} lays them out (numpy 2.x, Python
+     * zipfile): stored members {@code <name>.npy}, npy v1.0 headers padded the numpy way, and the zip structure that
+     * {@code zipfile.open(name, "w", force_zip64=True)} produces (1980-01-01 timestamps, zip64 extra in the local
+     * headers, mode 0600). The same arrays in the same order give the same bytes as numpy. Floats go out as
+     * {@code <f4}, longs as {@code <i8}. Atomic.
+     */
+    public static void write(Path file, List<NpyArray> arrays) {
         try {
-            ByteArrayOutputStream bos = new ByteArrayOutputStream();
-            try (ZipOutputStream zip = new ZipOutputStream(bos)) {
-                for (NpyArray a : new TreeMap<>(arrays).values()) {
-                    byte[] npy = toNpy(a);
-                    ZipEntry e = new ZipEntry(a.name() + ".npy");
-                    e.setMethod(ZipEntry.STORED);
-                    e.setSize(npy.length);
-                    e.setCompressedSize(npy.length);
-                    CRC32 crc = new CRC32();
-                    crc.update(npy);
-                    e.setCrc(crc.getValue());
-                    e.setTime(315532800000L); // fixed 1980-01-01 timestamp: byte-identical archives
-                    zip.putNextEntry(e);
-                    zip.write(npy);
-                    zip.closeEntry();
-                }
-            }
-            AtomicFiles.write(file, bos.toByteArray());
-        } catch (IOException e) {
+            AtomicFiles.write(file, toBytes(arrays));
+        } catch (IllegalArgumentException e) {
             throw new TensorFormatException(file + ": cannot write: " + e.getMessage(), e);
         }
     }
 
-    static byte[] toNpy(NpyArray a) {
-        if (a.floats() == null) {
-            throw new IllegalArgumentException(a.name() + ": only float arrays can be written");
+    static byte[] toBytes(List<NpyArray> arrays) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream central = new ByteArrayOutputStream();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (NpyArray a : arrays) {
+            if (!seen.add(a.name())) {
+                throw new IllegalArgumentException("array '" + a.name() + "' given twice");
+            }
+            byte[] npy = toNpy(a);
+            byte[] name = (a.name() + ".npy").getBytes(StandardCharsets.UTF_8);
+            CRC32 crc = new CRC32();
+            crc.update(npy);
+            long offset = out.size();
+            if (offset + npy.length > 0xffffffffL - 1024) {
+                throw new IllegalArgumentException("archives over 4 GiB are not supported");
+            }
+            ByteBuffer local = le(30 + name.length + 20);
+            local.putInt(0x04034b50).putShort((short) 45).putShort((short) 0).putShort((short) 0)
+                    .putShort((short) 0).putShort((short) 0x21).putInt((int) crc.getValue())
+                    .putInt(-1).putInt(-1).putShort((short) name.length).putShort((short) 20).put(name)
+                    .putShort((short) 1).putShort((short) 16).putLong(npy.length).putLong(npy.length);
+            out.writeBytes(local.array());
+            out.writeBytes(npy);
+            ByteBuffer cd = le(46 + name.length);
+            cd.putInt(0x02014b50).putShort((short) (3 << 8 | 45)).putShort((short) 45).putShort((short) 0)
+                    .putShort((short) 0).putShort((short) 0).putShort((short) 0x21).putInt((int) crc.getValue())
+                    .putInt(npy.length).putInt(npy.length).putShort((short) name.length).putShort((short) 0)
+                    .putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0600 << 16)
+                    .putInt((int) offset).put(name);
+            central.writeBytes(cd.array());
         }
+        long cdOffset = out.size();
+        out.writeBytes(central.toByteArray());
+        ByteBuffer end = le(22);
+        end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) arrays.size())
+                .putShort((short) arrays.size()).putInt(central.size()).putInt((int) cdOffset).putShort((short) 0);
+        out.writeBytes(end.array());
+        return out.toByteArray();
+    }
+
+    private static ByteBuffer le(int n) {
+        return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** One .npy file, v1.0, with numpy's header text, growth padding and 64-byte alignment. */
+    static byte[] toNpy(NpyArray a) {
+        if ((a.floats() == null) == (a.longs() == null)) {
+            throw new IllegalArgumentException(a.name() + ": give exactly one of floats or longs");
+        }
+        long n = a.numel();
+        int len = a.floats() != null ? a.floats().length : a.longs().length;
+        if (n != len) {
+            throw new IllegalArgumentException(a.name() + ": shape " + java.util.Arrays.toString(a.shape()) + " needs "
+                    + n + " values, got " + len);
+        }
+        String descr = a.floats() != null ? "<f4" : "<i8";
+        int esize = a.floats() != null ? 4 : 8;
         StringBuilder shape = new StringBuilder("(");
         for (int i = 0; i < a.shape().length; i++) {
             shape.append(i == 0 ? "" : ", ").append(a.shape()[i]);
         }
         shape.append(a.shape().length == 1 ? ",)" : ")");
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
-        int total = 10 + dict.length() + 1;
-        int pad = (64 - total % 64) % 64;
+        // numpy: "{'descr': ..., 'fortran_order': False, 'shape': (...), }", then room to grow axis 0 in place
+        // (21 digits minus the digits it has), then spaces and '\n' up to a multiple of 64 bytes (never zero pad).
+        StringBuilder dict = new StringBuilder("{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape
+                + ", }");
+        if (a.shape().length > 0) {
+            dict.append(" ".repeat(Math.max(0, 21 - Long.toString(a.shape()[0]).length())));
+        }
+        int hlen = dict.length() + 1;
+        int pad = 64 - ((10 + hlen) % 64);
         String header = dict + " ".repeat(pad) + "\n";
-        ByteBuffer bb = ByteBuffer.allocate(10 + header.length() + a.floats().length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        if (header.length() > 0xffff) {
+            throw new IllegalArgumentException(a.name() + ": npy header too long");
+        }
+        ByteBuffer bb = ByteBuffer.allocate(Math.toIntExact(10 + header.length() + n * esize))
+                .order(ByteOrder.LITTLE_ENDIAN);
         bb.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
         bb.putShort((short) header.length());
         bb.put(header.getBytes(StandardCharsets.ISO_8859_1));
-        bb.asFloatBuffer().put(a.floats());
+        if (a.floats() != null) {
+            bb.asFloatBuffer().put(a.floats());
+        } else {
+            bb.asLongBuffer().put(a.longs());
+        }
         return bb.array();
     }
 }

@@ -20,16 +20,45 @@ import org.vistabench.io.AtomicFiles;
 /**
  * Writes safetensors files (F32, BF16, I64) the way the Python library does: tensors ordered by dtype (wider first)
  * then name, compact JSON header with {@code __metadata__} first, padded with spaces to 8 bytes. Atomic.
+ * {@link TensorOrder#NAME} gives the layout of plain hand-written writers (tensors by name only), as the SAE fixture
+ * script uses; metadata is sorted by key unless given with {@link #metadataInOrder(Map)}.
  */
 public final class SafeTensorsWriter {
     private record Entry(String name, DType dtype, long[] shape, byte[] data) {
     }
 
-    private final Map<String, Entry> entries = new TreeMap<>();
-    private final Map<String, String> metadata = new TreeMap<>();
+    /** How tensors are laid out in the data section (and listed in the header). */
+    public enum TensorOrder {
+        /** The Python/Rust {@code safetensors} library: widest dtype first, then by name. The default. */
+        DTYPE_THEN_NAME,
+        /** By name only, as simple writers that sort the tensor dict do. */
+        NAME
+    }
 
+    private final Map<String, Entry> entries = new TreeMap<>();
+    private Map<String, String> metadata = new TreeMap<>();
+    private TensorOrder order = TensorOrder.DTYPE_THEN_NAME;
+
+    /** Adds metadata; keys are written sorted (deterministic whatever map is passed). */
     public SafeTensorsWriter metadata(Map<String, String> meta) {
+        if (!(metadata instanceof TreeMap)) {
+            metadata = new TreeMap<>(metadata);
+        }
         metadata.putAll(meta);
+        return this;
+    }
+
+    /**
+     * Sets the metadata, written in the iteration order of {@code meta}: pass an ordered map (a {@code LinkedHashMap},
+     * or {@link SafeTensors#metadata()}, which keeps file order), never a {@code HashMap} or {@code Map.of}.
+     */
+    public SafeTensorsWriter metadataInOrder(Map<String, String> meta) {
+        metadata = new java.util.LinkedHashMap<>(meta);
+        return this;
+    }
+
+    public SafeTensorsWriter order(TensorOrder tensorOrder) {
+        this.order = tensorOrder;
         return this;
     }
 
@@ -76,7 +105,9 @@ public final class SafeTensorsWriter {
     public byte[] toBytes() {
         List<Entry> order = new ArrayList<>(entries.values());
         // Python safetensors sorts by dtype alignment (widest first), then by name.
-        order.sort(Comparator.comparingInt((Entry e) -> -rank(e.dtype())).thenComparing(Entry::name));
+        if (this.order == TensorOrder.DTYPE_THEN_NAME) {
+            order.sort(Comparator.comparingInt((Entry e) -> -rank(e.dtype())).thenComparing(Entry::name));
+        }
         ObjectMapper om = new ObjectMapper();
         ObjectNode header = om.createObjectNode();
         if (!metadata.isEmpty()) {

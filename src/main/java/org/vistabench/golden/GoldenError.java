@@ -1,0 +1,13 @@
+package org.vistabench.golden;
+
+/**
+ * One problem found in a golden file, located by line and column (1-based) and by key path.
+ *
+ * @param path the key path inside the file, e.g. {@code claims[2].expect.at_least}; empty for the whole document
+ */
+public record GoldenError(String file, int line, int column, String path, String message) {
+    @Override
+    public String toString() {
+        return file + ":" + line + ":" + column + ": " + (path.isEmpty() ? "" : path + ": ") + message;
+    }
+}

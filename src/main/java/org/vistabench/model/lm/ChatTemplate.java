@@ -1,0 +1,63 @@
+package org.vistabench.model.lm;
+
+/**
+ * The single-user-turn chat prompt of an instruction-tuned model, ending where the model's answer starts, with
+ * the BOS token written out (the {@link Tokenizer} adds none). {@link #imagePlaceholder()} marks where LLaVA-style
+ * code splices in the visual tokens.
+ */
+public final class ChatTemplate {
+    private static final String IMAGE = "<image>";
+    private final String family;
+    private final String bos;
+    private final String userPrefix;
+    private final String userSuffix;
+    private final String endOfTurn;
+
+    private ChatTemplate(String family, String bos, String userPrefix, String userSuffix, String endOfTurn) {
+        this.family = family;
+        this.bos = bos;
+        this.userPrefix = userPrefix;
+        this.userSuffix = userSuffix;
+        this.endOfTurn = endOfTurn;
+    }
+
+    /** The template of a model family ({@link LmConfig#family()}: {@code gemma2} or {@code llama}). */
+    public static ChatTemplate of(String family) {
+        return switch (family) {
+            // gemma-2-*-it's template: <bos><start_of_turn>user\n{content}<end_of_turn>\n<start_of_turn>model\n
+            case "gemma2" -> new ChatTemplate(family, "<bos>", "<start_of_turn>user\n",
+                    "<end_of_turn>\n<start_of_turn>model\n", "<end_of_turn>");
+            // Llama-3.1-Instruct's header format. Its template also puts a system block ("Cutting Knowledge Date:
+            // December 2023 / Today Date: ...") before every conversation; we omit it: it carries a date that would
+            // make prompts depend on the day, and VISTA-style captioning prompts do not use it.
+            case "llama" -> new ChatTemplate(family, "<|begin_of_text|>",
+                    "<|start_header_id|>user<|end_header_id|>\n\n",
+                    "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n", "<|eot_id|>");
+            default -> throw new LmFormatException("chat template: unknown model family '" + family
+                    + "' (expected gemma2 or llama)");
+        };
+    }
+
+    public String family() {
+        return family;
+    }
+
+    /** BOS + one user turn with {@code content} (trimmed, as the HF templates do) + the model-turn header. */
+    public String userTurn(String content) {
+        return bos + userPrefix + content.strip() + userSuffix;
+    }
+
+    /** Where the image goes inside {@code content}; replaced by visual tokens, never tokenized as text. */
+    public String imagePlaceholder() {
+        return IMAGE;
+    }
+
+    /** The token that closes a turn (append it to training targets; stop generation on it). */
+    public String endOfTurn() {
+        return endOfTurn;
+    }
+
+    public String bos() {
+        return bos;
+    }
+}

@@ -1,0 +1,89 @@
+package org.vistabench.model.lm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.vistabench.tensor.NdArrays;
+import org.vistabench.tensor.SafeTensors;
+
+/**
+ * Runs a model folder on the inputs stored in an {@code expected.safetensors} (as written by the HF parity fixture
+ * script) and compares every output it knows: {@code logits}, {@code hidden_states.*}, the {@code inputs_embeds} run
+ * ({@code embeds.*}), {@code greedy.output}, and cached step-by-step decoding against the full-pass logits
+ * ({@code kvcache.logits}).
+ */
+public final class LmParity {
+    private LmParity() {
+    }
+
+    public static List<ParityResult> run(Path modelDir, Path expected) {
+        return run(modelDir, LmConfig.read(modelDir), expected);
+    }
+
+    public static List<ParityResult> run(Path modelDir, LmConfig config, Path expected) {
+        List<ParityResult> out = new ArrayList<>();
+        try (NDManager root = NDManager.newBaseManager();
+             SafeTensors ref = SafeTensors.open(expected);
+             CausalLm lm = LmLoader.load(modelDir, config, root)) {
+            if (ref.has("input_ids")) {
+                try (NDManager m = root.newSubManager()) {
+                    NDArray ids = ref.toNd(m, "input_ids");
+                    LmOutput o = lm.forwardIds(ids, ForwardOptions.none().withAllHiddenStates());
+                    compareAll(out, ref, "", o);
+                    out.add(kvCache(lm, ids, ref));
+                }
+            }
+            if (ref.has("inputs_embeds")) {
+                try (NDManager m = root.newSubManager()) {
+                    LmOutput o = lm.forward(ref.toNd(m, "inputs_embeds"), ForwardOptions.none().withAllHiddenStates());
+                    compareAll(out, ref, "embeds.", o);
+                }
+            }
+            if (ref.has("greedy.prompt") && ref.has("greedy.output")) {
+                long[] prompt = ref.longs("greedy.prompt");
+                long[] full = ref.longs("greedy.output");
+                long[] want = Arrays.copyOfRange(full, prompt.length, full.length);
+                long[] got = lm.generateGreedy(prompt, null, want.length, -1, null);
+                out.add(ParityResult.compareTokens("greedy.output", got, want));
+            }
+        }
+        return out;
+    }
+
+    private static void compareAll(List<ParityResult> out, SafeTensors ref, String prefix, LmOutput o) {
+        if (ref.has(prefix + "logits")) {
+            out.add(ParityResult.compare(prefix + "logits", NdArrays.toFloats(o.logits()), ref.floats(prefix + "logits")));
+        }
+        for (int i = 0; ref.has(prefix + "hidden_states." + i); i++) {
+            String name = prefix + "hidden_states." + i;
+            float[] ours = i < o.hiddenStates().size() ? NdArrays.toFloats(o.hiddenStates().get(i)) : new float[0];
+            out.add(ParityResult.compare(name, ours, ref.floats(name)));
+        }
+    }
+
+    /** Feeds the ids one position at a time through a KV cache; the last-position logits must match the full pass. */
+    private static ParityResult kvCache(CausalLm lm, NDArray ids, SafeTensors ref) {
+        Shape s = ids.getShape();
+        int b = (int) s.get(0), t = (int) s.get(1), v = lm.config().vocabSize();
+        float[] stepwise = new float[b * t * v];
+        try (NDManager m = ids.getManager().newSubManager(); KvCache cache = new KvCache(m, lm.config().numLayers())) {
+            for (int p = 0; p < t; p++) {
+                try (NDManager step = m.newSubManager()) {
+                    NDArray tok = ids.get(new NDIndex(":, {}:{}", p, p + 1));
+                    tok.attach(step);
+                    LmOutput o = lm.forwardIds(tok, ForwardOptions.none().withCache(cache));
+                    float[] l = NdArrays.toFloats(o.logits());
+                    for (int r = 0; r < b; r++) {
+                        System.arraycopy(l, r * v, stepwise, (r * t + p) * v, v);
+                    }
+                }
+            }
+        }
+        return ParityResult.compare("kvcache.logits", stepwise, ref.floats("logits"));
+    }
+}

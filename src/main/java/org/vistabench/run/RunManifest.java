@@ -1,0 +1,81 @@
+package org.vistabench.run;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.vistabench.spec.Cell;
+
+/**
+ * {@code run.json}: what made the results in a folder. The spec is copied as text (with its sha256) so a result can be
+ * re-run or audited without the original file; every session (run, resume, merge) that wrote to the folder is listed
+ * with its times; cells carry their status as of the last write.
+ *
+ * @param sources for a merged folder, the folders it was merged from (empty for a run)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record RunManifest(int format, SpecCopy spec, long seed, List<Long> seeds, Provenance.Git git,
+                          Map<String, String> versions, String device, List<Session> sessions,
+                          Map<String, CellEntry> cells, List<String> sources) {
+    public static final int FORMAT = 1;
+
+    public RunManifest {
+        seeds = seeds == null ? List.of() : List.copyOf(seeds);
+        versions = versions == null ? Map.of() : new TreeMap<>(versions);
+        sessions = sessions == null ? List.of() : List.copyOf(sessions);
+        cells = cells == null ? Map.of() : new TreeMap<>(cells);
+        sources = sources == null ? List.of() : List.copyOf(sources);
+    }
+
+    /** The spec as it was when the folder was first written. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record SpecCopy(String name, String file, String sha256, String text) {
+    }
+
+    /**
+     * One process that wrote to the folder.
+     *
+     * @param command   what it was: {@code run}, {@code run --resume --shard 0/3}, {@code merge a b}
+     * @param ended     null while it runs (or when it was killed)
+     * @param status    {@code running}, {@code finished}, {@code failed} (an exception ended it)
+     * @param git       the code this session ran (a resume may run newer code than the first session)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Session(String command, long pid, String host, String started, String ended, String status,
+                          int ok, int failed, int skipped, Provenance.Git git) {
+        Session ended(String when, String how, int okCells, int failedCells, int skippedCells) {
+            return new Session(command, pid, host, started, when, how, okCells, failedCells, skippedCells, git);
+        }
+    }
+
+    /** A cell and its status: {@code pending}, {@code running}, {@code done}, {@code failed}, {@code incomplete}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record CellEntry(String encoder, String llm, String saeLayers, String control, long seed, String status) {
+        static CellEntry of(Cell c, String status) {
+            return new CellEntry(c.encoder(), c.llm(), c.saeLayers(), c.control(), c.seed(), status);
+        }
+
+        Cell cell(String id) {
+            return new Cell(id, encoder, llm, saeLayers, control, seed);
+        }
+    }
+
+    RunManifest withSessions(List<Session> s) {
+        return new RunManifest(format, spec, seed, seeds, git, versions, device, s, cells, sources);
+    }
+
+    RunManifest withCells(Map<String, CellEntry> c) {
+        return new RunManifest(format, spec, seed, seeds, git, versions, device, sessions, c, sources);
+    }
+
+    RunManifest withSources(List<String> s) {
+        return new RunManifest(format, spec, seed, seeds, git, versions, device, sessions, cells, s);
+    }
+
+    RunManifest plusSession(Session s) {
+        List<Session> all = new ArrayList<>(sessions);
+        all.add(s);
+        return withSessions(all);
+    }
+}

@@ -1,0 +1,66 @@
+package org.vistabench.spec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The keys and enumerations the spec language accepts, in one place: the validator checks against these lists and a
+ * test checks that {@code specs/README.md} documents every one of them.
+ */
+public final class SpecSchema {
+    /**
+     * Allowed keys per mapping, by the mapping's path ({@code ""} is the top level, {@code []} stands for any list
+     * index). {@code sae_layer_sets} and {@code metrics} are free-form maps (names chosen by the user) and are not
+     * listed; metric parameters are free-form too.
+     */
+    public static final Map<String, List<String>> KEYS;
+
+    static {
+        Map<String, List<String>> k = new LinkedHashMap<>();
+        k.put("", List.of("name", "seed", "seeds", "world", "data", "encoders", "llms", "sae_layer_sets", "controls",
+                "train", "metrics", "golden", "matrix"));
+        k.put("world", List.of("kind", "scale", "seed", "cache"));
+        k.put("data", List.of("images", "instances", "captions"));
+        k.put("encoders[]", List.of("id", "path", "layer", "tokens", "family"));
+        k.put("llms[]", List.of("id", "path", "saes"));
+        k.put("llms[].saes", List.of("path", "format", "layers", "labels"));
+        k.put("train", List.of("steps", "batch", "lr", "warmup", "lambda_sae", "projector", "precision", "device",
+                "checkpoint_every", "grad_clip", "weight_decay", "eval_images"));
+        k.put("matrix", List.of("include", "exclude"));
+        KEYS = java.util.Collections.unmodifiableMap(k);
+    }
+
+    public static final List<String> WORLD_KINDS = List.of("mini");
+    public static final List<String> WORLD_SCALES = List.of("tiny", "default");
+    public static final List<String> TOKENS = List.of("patch", "all");
+    public static final List<String> FAMILIES = List.of("dinov2", "clip", "ijepa");
+    public static final List<String> SAE_FORMATS = List.of("gemma-scope", "llama-scope");
+    public static final List<String> PROJECTORS = List.of("mlp2x_gelu", "linear");
+    public static final List<String> PRECISIONS = List.of("fp32", "bf16");
+    public static final List<String> CONTROLS = List.of("random-sae");
+    /** {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}. */
+    public static final Pattern DEVICE = Pattern.compile("auto|cpu|gpu|gpu:(0|[1-9][0-9]{0,3})");
+    /**
+     * Ids and layer-set names become parts of cell ids ({@code a__b__c__d__s1}) and folder names: letters, digits,
+     * {@code . _ -}, starting and ending with a letter or digit, and never {@code __} (the id separator).
+     */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
+    /** {@code hf:org/name}, optionally followed by {@code /sub/folder} inside the snapshot. */
+    public static final Pattern HF_REF = Pattern.compile("hf:[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*(/[^\\s]+)?");
+    /** Metric parameters with these names must name layer sets defined under {@code sae_layer_sets}. */
+    public static final List<String> LAYER_SET_PARAMS = List.of("layer_set", "layer_sets");
+
+    private SpecSchema() {
+    }
+
+    /** Every accepted key as a full path, e.g. {@code train.lr}, {@code encoders[].layer}. */
+    public static SortedSet<String> keyPaths() {
+        SortedSet<String> out = new TreeSet<>();
+        KEYS.forEach((prefix, keys) -> keys.forEach(key -> out.add(prefix.isEmpty() ? key : prefix + "." + key)));
+        return out;
+    }
+}

@@ -1,0 +1,98 @@
+package org.vistabench.golden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.vistabench.run.MetricsTable;
+import org.vistabench.spec.Cell;
+
+/** The shipped golden files evaluate as intended on full synthetic matrices of their cells. */
+class ShippedGoldenTest {
+    private static final List<String> ENCODERS = List.of("dinov2-large", "clip-vit-l-336", "ijepa-h14");
+    private static final List<String> LLMS = List.of("gemma-2-2b-it", "gemma-2-9b-it", "llama-3.1-8b-instruct");
+    private static final List<String> LAYERS = List.of("none", "early", "mid", "late");
+
+    /** A paper-like run: match rate x3, removal +35%, replacement +47%, DINOv2 localizes best, early costs least. */
+    private static MetricsTable paperRun(double matchGain) {
+        List<MetricsTable.Row> rows = new ArrayList<>();
+        for (String e : ENCODERS) {
+            for (String l : LLMS) {
+                for (String s : LAYERS) {
+                    for (long seed = 1; seed <= 3; seed++) {
+                        Cell c = Cell.of(e, l, s, "none", seed);
+                        double jitter = 0.001 * seed;
+                        boolean sae = !s.equals("none");
+                        rows.add(new MetricsTable.Row(c, "match_rate.excess", (sae ? 0.1 * matchGain : 0.1) + jitter));
+                        rows.add(new MetricsTable.Row(c, "steering.removal_success", (sae ? 0.405 : 0.3) + jitter));
+                        rows.add(new MetricsTable.Row(c, "steering.replacement_success", (sae ? 0.294 : 0.2) + jitter));
+                        double point = Map.of("dinov2-large", 0.6, "clip-vit-l-336", 0.4, "ijepa-h14", 0.5).get(e);
+                        rows.add(new MetricsTable.Row(c, "localization.pointing_game", point + jitter));
+                        double qa = Map.of("none", 0.70, "early", 0.69, "mid", 0.65, "late", 0.62).get(s);
+                        rows.add(new MetricsTable.Row(c, "benchmark.qa_accuracy", qa + jitter));
+                    }
+                }
+            }
+        }
+        return new MetricsTable(rows);
+    }
+
+    @Test
+    void paperClaimsAllPassOnAPaperLikeRun() {
+        Golden g = GoldenLoader.load(Path.of("golden/vista-paper.yaml"));
+        GoldenReport r = GoldenEvaluator.evaluate(g, paperRun(3.0), false);
+        r.claims().forEach(c -> assertEquals(Outcome.PASS, c.outcome(), c.explanation()));
+        assertEquals(0, r.exitCode());
+        ClaimResult gain = r.claims().get(0);
+        assertEquals(9, gain.results().size(), "3 encoders x 3 LLMs, early over none");
+        ClaimResult cost = r.claims().get(5);
+        assertEquals(18, cost.results().size(), "early vs mid and vs late for 9 encoder x LLM pairs");
+    }
+
+    @Test
+    void paperMatchRateClaimFailsWithoutTwoThirdsOfTheGain() {
+        Golden g = GoldenLoader.load(Path.of("golden/vista-paper.yaml"));
+        GoldenReport r = GoldenEvaluator.evaluate(g, paperRun(2.2), false);
+        ClaimResult gain = r.claims().get(0);
+        assertEquals(Outcome.FAIL, gain.outcome());
+        assertTrue(gain.explanation().startsWith("match-rate-gain: FAIL ratio "), gain.explanation());
+        assertTrue(gain.explanation().contains("< 2.33"), gain.explanation());
+        assertEquals(1, r.exitCode());
+    }
+
+    private static MetricsTable miniRun(double randomReconRatio) {
+        List<MetricsTable.Row> rows = new ArrayList<>();
+        for (String e : List.of("mini-dino", "mini-clip", "mini-ijepa")) {
+            for (String s : List.of("none", "early", "all")) {
+                for (String control : s.equals("none") ? List.of("none") : List.of("none", "random-sae")) {
+                    for (long seed = 17; seed <= 19; seed++) {
+                        Cell c = Cell.of(e, "mini-lm", s, control, seed);
+                        rows.add(new MetricsTable.Row(c, "train.ce_final_over_untrained", 0.6));
+                        double recon = s.equals("none") ? 1.0 : 0.3;
+                        rows.add(new MetricsTable.Row(c, "train.image_recon_mse",
+                                control.equals("none") ? recon : recon * randomReconRatio));
+                        rows.add(new MetricsTable.Row(c, "caption.recall", 0.82));
+                        rows.add(new MetricsTable.Row(c, "caption.recall_shuffled", 0.09));
+                    }
+                }
+            }
+        }
+        return new MetricsTable(rows);
+    }
+
+    @Test
+    void miniClaimsAllPassOnAHealthyRunAndTheControlClaimCatchesMiswiring() {
+        Golden g = GoldenLoader.load(Path.of("golden/mini.yaml"));
+        GoldenReport ok = GoldenEvaluator.evaluate(g, miniRun(2.0), false);
+        ok.claims().forEach(c -> assertEquals(Outcome.PASS, c.outcome(), c.explanation()));
+        assertEquals(15, ok.claims().get(0).results().size(), "3 encoders x (none + early, all with and without the control)");
+        GoldenReport miswired = GoldenEvaluator.evaluate(g, miniRun(0.8), false);
+        ClaimResult control = miswired.claims().stream().filter(c -> c.id().equals("random-sae-recon-control"))
+                .findFirst().orElseThrow();
+        assertEquals(Outcome.FAIL, control.outcome(), control.explanation());
+    }
+}
