@@ -1,5 +1,6 @@
 package org.vistabench.train;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -26,6 +27,7 @@ import org.vistabench.cli.ExitCodes;
 import org.vistabench.data.feature.FeatureSource;
 import org.vistabench.model.projector.Projector;
 import org.vistabench.model.projector.VisualPrompt;
+import org.vistabench.tensor.Precision;
 
 /**
  * Trains a projector between a frozen encoder's (cached) features and a frozen LM with the {@link VistaObjective}:
@@ -66,13 +68,21 @@ public final class Trainer {
 
     public Trainer(TrainConfig cfg, LmBackbone lm, VisualPrompt prompt, FeatureSource features,
                    List<TrainExample> examples, SortedMap<Integer, SaeConstraint> constraints, Options opts) {
+        this(cfg, lm, prompt, features, examples, constraints, opts, null);
+    }
+
+    /** @param device where training runs (checked against the precision: bf16 needs a GPU and the patched JNI) */
+    public Trainer(TrainConfig cfg, LmBackbone lm, VisualPrompt prompt, FeatureSource features,
+                   List<TrainExample> examples, SortedMap<Integer, SaeConstraint> constraints, Options opts,
+                   Device device) {
         this.cfg = cfg;
         this.lm = lm;
         this.prompt = prompt;
         this.features = features;
         this.examples = List.copyOf(examples);
         this.opts = opts;
-        this.objective = new VistaObjective(lm, constraints, cfg.lambdaSae(), computeType(cfg.precision()));
+        this.objective = new VistaObjective(lm, constraints, cfg.lambdaSae(),
+                computeType(cfg.precision(), device == null ? Device.cpu() : device));
         if (examples.isEmpty()) {
             throw new VistaException(ExitCodes.CELL_FAILED, opts.label() + ": no training examples");
         }
@@ -86,17 +96,10 @@ public final class Trainer {
      * The projector compute type of a precision. bf16 needs a DJL JNI with the BF16 patch (the stock one aborts the
      * JVM on the first BF16 tensor); the GPU bundle that builds it sets {@code VISTABENCH_JNI_BF16=1}.
      */
-    public static DataType computeType(String precision) {
-        if ("bf16".equals(precision)) {
-            String v = System.getenv("VISTABENCH_JNI_BF16");
-            if (!"1".equals(v) && !"true".equalsIgnoreCase(v)) {
-                throw new VistaException(ExitCodes.USAGE, "train.precision: bf16 needs DJL's PyTorch JNI built with"
-                        + " the BF16 patch (bench/gpu_step.sh builds it and sets VISTABENCH_JNI_BF16=1); this JNI"
-                        + " would abort the JVM on the first BF16 tensor. Use precision: fp32 here.");
-            }
-            return DataType.BFLOAT16;
-        }
-        return DataType.FLOAT32;
+    public static DataType computeType(String precision, Device device) {
+        Precision p = Precision.parse(precision);
+        p.check(device);
+        return p.dataType();
     }
 
     /** The initial projector of this configuration (deterministic in the seed). */

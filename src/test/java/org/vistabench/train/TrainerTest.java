@@ -92,8 +92,12 @@ class TrainerTest {
         if ("1".equals(System.getenv("VISTABENCH_JNI_BF16"))) {
             return;
         }
-        var e = assertThrows(org.vistabench.VistaException.class, () -> Trainer.computeType("bf16"));
-        assertTrue(e.getMessage().contains("VISTABENCH_JNI_BF16=1"), e.getMessage());
+        var e = assertThrows(org.vistabench.VistaException.class,
+                () -> Trainer.computeType("bf16", ai.djl.Device.cpu()));
+        assertTrue(e.getMessage().contains("precision bf16 needs a GPU"), e.getMessage());
+        var g = assertThrows(org.vistabench.VistaException.class,
+                () -> Trainer.computeType("bf16", ai.djl.Device.gpu()));
+        assertTrue(g.getMessage().contains("VISTABENCH_JNI_BF16=1"), g.getMessage());
         assertEquals(2, e.exitCode());
     }
 }
