@@ -51,6 +51,7 @@ public final class FeatureCache {
     static final String MANIFEST = "manifest.json";
     private static final Logger LOG = LoggerFactory.getLogger(FeatureCache.class);
     private static final long SHARD_BYTES = 64L << 20;
+    private final long shardBytes;
 
     private final Path root;
     private final boolean progress;
@@ -79,8 +80,14 @@ public final class FeatureCache {
     }
 
     public FeatureCache(Path root, boolean progress) {
+        this(root, progress, SHARD_BYTES);
+    }
+
+    /** @param shardBytes target size of one shard (64 MiB by default; small in tests) */
+    public FeatureCache(Path root, boolean progress, long shardBytes) {
         this.root = root;
         this.progress = progress;
+        this.shardBytes = shardBytes;
     }
 
     public Path root() {
@@ -133,7 +140,7 @@ public final class FeatureCache {
                         Block first = extractor.extract(0, 1);
                         tokens = first.tokens();
                         dim = first.dim();
-                        rowsPerShard = (int) Math.max(1, SHARD_BYTES / (4L * tokens * dim));
+                        rowsPerShard = (int) Math.max(1, shardBytes / (4L * tokens * dim));
                     }
                     for (int from = 0; from < imageIds.length; from += rowsPerShard) {
                         int to = Math.min(imageIds.length, from + rowsPerShard);
