@@ -44,6 +44,7 @@ public final class Main implements Runnable {
     }
 
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        org.vistabench.tensor.DjlRuntime.configureEngineCache();
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);

@@ -413,7 +413,8 @@ public final class ResultsStore implements AutoCloseable {
     }
 
     private static String device(Spec spec) {
-        return spec.train() == null || spec.train().device() == null ? "auto" : spec.train().device();
+        String requested = spec.train() == null || spec.train().device() == null ? "auto" : spec.train().device();
+        return requested + " (" + org.vistabench.tensor.DjlRuntime.describe() + ")";
     }
 
     public static String sha256(byte[] bytes) {

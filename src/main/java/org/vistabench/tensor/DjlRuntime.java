@@ -65,6 +65,11 @@ public final class DjlRuntime {
         return null;
     }
 
+    /** Applies {@value #ENGINE_CACHE_ENV} before anything touches DJL (the CLI calls this first). */
+    public static void configureEngineCache() {
+        applyEngineCache(System.getenv());
+    }
+
     /** How many CUDA devices the engine sees (0 with the CPU natives). */
     public static int gpuCount() {
         return engine().getGpuCount();
