@@ -94,10 +94,10 @@ class Gemma2(nn.Module):
         pos = torch.arange(t, dtype=torch.float32)
         freqs = torch.outer(pos, self.inv_freq)
         emb = torch.cat((freqs, freqs), dim=-1)
-        cos, sin = emb.cos()[None, None], emb.sin()[None, None]
+        cos, sin = emb.cos()[None, None].to(x.dtype), emb.sin()[None, None].to(x.dtype)
         causal = torch.ones(t, t, dtype=torch.bool).tril()
         keep = causal[None, None] & attn_mask.bool()[:, None, None, :]
-        mask = torch.zeros(b, 1, t, t).masked_fill(~keep, torch.finfo(torch.float32).min)
+        mask = torch.zeros(b, 1, t, t, dtype=x.dtype).masked_fill(~keep, torch.finfo(x.dtype).min)
         res = {}
         for i, blk in enumerate(self.layers):
             x = blk(x, cos, sin, mask)
@@ -126,12 +126,14 @@ class JumpReluSae(nn.Module):
         return ((acts @ self.W_dec + self.b_dec) - x).pow(2).mean(-1)
 
 
-def main():
+def main(extra=None):
     ap = argparse.ArgumentParser()
     for k, v in dict(d=256, layers=4, heads=4, kv=2, head_dim=64, inter=1024, vocab=1024, feat=384, batch=8,
                      image=64, text=32, sae_width=2048, warmup=3, steps=10, threads=2).items():
         ap.add_argument("--" + k, type=int, default=v)
     ap.add_argument("--sae_layers", default="0,1")
+    ap.add_argument("--device", default="cpu")  # accepted for symmetry with TrainStepBench; gpu_step.py sets CUDA
+    ap.add_argument("--precision", default="fp32")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -163,7 +165,7 @@ def main():
         vis = proj(feats[idx])
         x = torch.cat([text[:, :prefix], vis, text[:, prefix + a.image:]], dim=1)
         logits, res = lm(x, mask, set(layers))
-        ce = F.cross_entropy(logits[:, a_start:a_start + answer].reshape(-1, a.vocab), answers[idx].reshape(-1))
+        ce = F.cross_entropy(logits[:, a_start:a_start + answer].float().reshape(-1, a.vocab), answers[idx].reshape(-1))
         loss = ce
         if layers:
             terms = [saes[l].recon_mse(res[l][:, prefix:prefix + a.image]).mean() for l in layers]
@@ -181,7 +183,8 @@ def main():
         step(a.warmup + i)
     secs = time.perf_counter() - t0
     sps = a.steps / secs
-    print("pytorch steps/s %.3f ms/step %.1f tokens/s %.0f" % (sps, 1000 / sps, a.batch * (a.image + a.text) * sps))
+    line = "pytorch steps/s %.3f ms/step %.1f tokens/s %.0f" % (sps, 1000 / sps, a.batch * (a.image + a.text) * sps)
+    print(line + (" " + extra() if extra else ""))
 
 
 if __name__ == "__main__":
