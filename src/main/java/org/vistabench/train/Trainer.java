@@ -240,7 +240,7 @@ public final class Trainer {
     private ProgressBar bar(int start) {
         ProgressBar pb = new ProgressBarBuilder().setTaskName(opts.label()).setInitialMax(cfg.steps())
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(1000)
-                .setMaxRenderedLength(150).build();
+                .setMaxRenderedLength(220).build();
         pb.stepTo(start);
         return pb;
     }
