@@ -41,15 +41,25 @@ public final class EncoderProbe {
     public static Result run(VisionEncoder encoder, int layer, ImageProcessor processor, List<float[]> trainImages,
                              List<int[]> trainLabels, List<float[]> testImages, List<int[]> testLabels,
                              int numCategories, NDManager manager) {
-        int classes = numCategories + 1;
+        float[] xTrain = features(encoder, layer, processor, trainImages, manager);
+        float[] xTest = features(encoder, layer, processor, testImages, manager);
+        int d = encoder.config().hiddenSize();
+        int[] yTrain = flatten(trainLabels, xTrain.length / d);
+        int[] yTest = flatten(testLabels, xTest.length / d);
+        return fit(xTrain, yTrain, xTest, yTest, d, numCategories + 1, manager);
+    }
+
+    /**
+     * The probe on given features ({@code [rows * d]}) and labels (0 = background, 1.. = categories): fits on the
+     * training rows, scores the test rows.
+     */
+    static Result fit(float[] xTrain, int[] yTrain, float[] xTest, int[] yTest, int d, int classes,
+                      NDManager manager) {
+        xTrain = xTrain.clone();
+        xTest = xTest.clone();
+        int nTrain = xTrain.length / d;
+        int nTest = xTest.length / d;
         try (NDManager m = manager.newSubManager()) {
-            float[] xTrain = features(encoder, layer, processor, trainImages, m);
-            float[] xTest = features(encoder, layer, processor, testImages, m);
-            int d = encoder.config().hiddenSize();
-            int nTrain = xTrain.length / d;
-            int nTest = xTest.length / d;
-            int[] yTrain = flatten(trainLabels, nTrain);
-            int[] yTest = flatten(testLabels, nTest);
             // standardise with training statistics
             double[] mu = new double[d];
             double[] sd = new double[d];

@@ -50,7 +50,7 @@ import org.vistabench.tensor.NdArrays;
  * the probe's test set.
  *
  * <p>Determinism: every random number comes from {@link java.util.Random} seeded from {@code seed}; each encoder is
- * trained on its own thread with torch set to one intra-op thread (two encoders run at a time), so the same data and
+ * trained on its own thread with torch set to one intra-op thread (the three run side by side), so the same data and
  * seed give byte-identical files. Returned figures (sorted names, {@code <encoder>.<figure>}): probe_patch_acc,
  * probe_object_acc, majority_baseline, feature_std, loss_initial, loss_final, steps, batch, train_images,
  * reload_max_abs_diff, train_seconds (wall, training only), cpu_seconds (that thread's CPU time, training + probe),
@@ -70,14 +70,16 @@ public final class EncoderStage {
                     EncoderTrainer.Schedule ijepa, int probeTrainImages, int probeTestImages) {
         static Settings forScale(String scale, int imageSize, int patch) {
             TrainableVit.Dims dims = new TrainableVit.Dims(128, 4, 4, 512, imageSize, patch);
+            // Compute is matched across the three (about the same CPU seconds each); batch sizes follow each
+            // objective's needs: contrastive and masked prediction want more images per step, the dense loss more steps.
             switch (scale == null ? "" : scale) {
                 case "tiny":
-                    return new Settings(dims, 64, new EncoderTrainer.Schedule(30, 16, 2e-3),
-                            new EncoderTrainer.Schedule(30, 16, 2e-3), new EncoderTrainer.Schedule(30, 16, 2e-3),
+                    return new Settings(dims, 64, new EncoderTrainer.Schedule(80, 16, 2e-3),
+                            new EncoderTrainer.Schedule(40, 32, 2e-3), new EncoderTrainer.Schedule(30, 32, 2e-3),
                             96, 48);
                 case "default":
-                    return new Settings(dims, 64, new EncoderTrainer.Schedule(200, 32, 1e-3),
-                            new EncoderTrainer.Schedule(200, 32, 1e-3), new EncoderTrainer.Schedule(200, 32, 1e-3),
+                    return new Settings(dims, 64, new EncoderTrainer.Schedule(800, 16, 2e-3),
+                            new EncoderTrainer.Schedule(400, 32, 2e-3), new EncoderTrainer.Schedule(300, 32, 2e-3),
                             384, 192);
                 default:
                     throw new VistaException(ExitCodes.USAGE, "world.scale: expected tiny or default, got '" + scale
@@ -114,7 +116,8 @@ public final class EncoderStage {
         }
         ai.djl.engine.Engine.getInstance(); // loads the torch natives before any JniUtils call
         int previousThreads = JniUtils.getNumThreads();
-        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+        // one thread per encoder: on two cores the three jobs share the machine evenly, whatever their lengths
+        ExecutorService pool = Executors.newFixedThreadPool(NAMES.size(), r -> {
             Thread t = new Thread(r, "encoder-stage");
             t.setDaemon(true);
             return t;
@@ -249,7 +252,7 @@ public final class EncoderStage {
         return w;
     }
 
-    private static void write(EncoderTrainer.Trained t, Family family, Settings s, long seed, Pixels pixels,
+    static void write(EncoderTrainer.Trained t, Family family, Settings s, long seed, Pixels pixels,
                               Path dir) {
         t.vit().save(dir.resolve("model.safetensors"), t.saveExtra());
         TrainableVit.Dims d = s.dims();

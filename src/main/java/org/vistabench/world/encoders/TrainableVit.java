@@ -51,7 +51,7 @@ final class TrainableVit implements AutoCloseable {
     record Output(List<NDArray> hidden, NDArray last) {
     }
 
-    private record Spec(String name, long[] shape, char init /* w = trunc-normal, z = zeros, o = ones, s = layer-scale */) {
+    private record Spec(String name, long[] shape, char init /* w trunc-normal, z zeros, o ones, s layer-scale, p positions */) {
     }
 
     private final Family family;
@@ -65,7 +65,11 @@ final class TrainableVit implements AutoCloseable {
         this.manager = parent.newSubManager();
     }
 
-    /** Fresh weights drawn in Java from {@code seed} (HF-style: trunc-normal 0.02, zero biases, unit norms). */
+    /**
+     * Fresh weights drawn in Java from {@code seed}: HF-style trunc-normal 0.02 matrices, zero biases, unit norms and
+     * layer-scales; position tables start from the 2-D sine-cosine table (as MAE / I-JEPA), the same for all three
+     * families, and are trained from there.
+     */
     static TrainableVit init(Family family, Dims dims, long seed, NDManager parent, boolean trainable) {
         TrainableVit v = new TrainableVit(family, dims, parent);
         Random r = new Random(seed);
@@ -83,6 +87,7 @@ final class TrainableVit implements AutoCloseable {
                 }
                 case 'o' -> java.util.Arrays.fill(data, 1f);
                 case 's' -> java.util.Arrays.fill(data, 1f); // HF layerscale_value default
+                case 'p' -> sinCos2d(data, dims.grid(), dims.hidden(), family.cls ? 1 : 0);
                 default -> {
                 }
             }
@@ -197,15 +202,15 @@ final class TrainableVit implements AutoCloseable {
         switch (family) {
             case DINOV2 -> {
                 s.add(new Spec(clsName(), new long[] {1, 1, d}, 'w'));
-                s.add(new Spec(posName(), new long[] {1, n + 1, d}, 'w'));
+                s.add(new Spec(posName(), new long[] {1, n + 1, d}, 'p'));
             }
             case CLIP -> {
                 s.add(new Spec(clsName(), new long[] {d}, 'w'));
-                s.add(new Spec(posName(), new long[] {n + 1, d}, 'w'));
+                s.add(new Spec(posName(), new long[] {n + 1, d}, 'p'));
                 s.add(new Spec("pre_layrnorm.weight", new long[] {d}, 'o'));
                 s.add(new Spec("pre_layrnorm.bias", new long[] {d}, 'z'));
             }
-            case IJEPA -> s.add(new Spec(posName(), new long[] {1, n, d}, 'w'));
+            case IJEPA -> s.add(new Spec(posName(), new long[] {1, n, d}, 'p'));
         }
         for (int i = 0; i < dims.layers(); i++) {
             String[] b = blockNames(i);
@@ -333,6 +338,26 @@ final class TrainableVit implements AutoCloseable {
 
     private static void put(SafeTensorsWriter w, String name, NDArray a) {
         w.put(name, DType.F32, a.getShape().getShape(), NdArrays.toFloats(a));
+    }
+
+    /**
+     * MAE / I-JEPA's fixed 2-D sine-cosine table (here only the starting point; it is trained like any weight):
+     * the first half of the channels encode the row, the second half the column; {@code extra} leading rows (CLS) stay 0.
+     */
+    static void sinCos2d(float[] out, int grid, int d, int extra) {
+        int quarter = d / 4;
+        for (int y = 0; y < grid; y++) {
+            for (int x = 0; x < grid; x++) {
+                int row = (extra + y * grid + x) * d;
+                for (int k = 0; k < quarter; k++) {
+                    double omega = 1.0 / Math.pow(10000, k / (double) quarter);
+                    out[row + k] = (float) Math.sin(y * omega);
+                    out[row + quarter + k] = (float) Math.cos(y * omega);
+                    out[row + 2 * quarter + k] = (float) Math.sin(x * omega);
+                    out[row + 3 * quarter + k] = (float) Math.cos(x * omega);
+                }
+            }
+        }
     }
 
     /** Standard normal truncated to ±2σ, times {@code std} (timm/HF trunc_normal_). */
