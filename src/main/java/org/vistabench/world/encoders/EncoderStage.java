@@ -2,7 +2,6 @@ package org.vistabench.world.encoders;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.lang.management.ManagementFactory;
@@ -34,7 +33,7 @@ import org.vistabench.tensor.NdArrays;
  * <ul>
  *   <li>{@code mini-dino/} — DINOv2 format (CLS + patches, layer-scale). <b>Local objective</b>: linear heads on every
  *   patch token of last_hidden_state predict that patch's object category and colour (background is its own class);
- *   loss = CE(category) + 0.5 CE(colour). The heads are not saved.</li>
+ *   loss = CE(category) + 0.5 CE(colour), background patches weighted 0.2. The heads are not saved.</li>
  *   <li>{@code mini-clip/} — CLIP vision format (pre-layernorm, quick GELU), saved as
  *   {@code CLIPVisionModelWithProjection} ({@code vision_model.*} + {@code visual_projection.weight}). <b>Global
  *   objective</b>: symmetric InfoNCE (temperature 0.1) between the projected, post-layernormed CLS embedding and a
@@ -48,6 +47,11 @@ import org.vistabench.tensor.NdArrays;
  * {@link VisionLoader}, at the hidden state the specs use (mini-dino -1, mini-clip -2, mini-ijepa -1). The last
  * {@code max(1, 15%)} of the images (at most the scale's probe test size) are held out of encoder training and are
  * the probe's test set.
+ *
+ * <p>Sizes: hidden 128, 4 layers, 4 heads, MLP 512, patch 14 on 112-pixel scenes (8×8 grid) at scale {@code default};
+ * hidden 64, 2 layers, MLP 256 at {@code tiny}. Position tables start from the 2-D sine-cosine table in all three.
+ * Schedules give each encoder about the same CPU time (default: dino 700×16, clip 350×32, ijepa 260×32 images, about 85 CPU seconds each; the
+ * I-JEPA step also runs the target encoder), AdamW (wd 0.05, clip 1.0), warmup + cosine, peak lr 2e-3.
  *
  * <p>Determinism: every random number comes from {@link java.util.Random} seeded from {@code seed}; each encoder is
  * trained on its own thread with torch set to one intra-op thread (the three run side by side), so the same data and
@@ -70,16 +74,18 @@ public final class EncoderStage {
                     EncoderTrainer.Schedule ijepa, int probeTrainImages, int probeTestImages) {
         static Settings forScale(String scale, int imageSize, int patch) {
             TrainableVit.Dims dims = new TrainableVit.Dims(128, 4, 4, 512, imageSize, patch);
+            // the tiny world (a few dozen scenes, a 32-wide LM) is for smoke runs: a smaller ViT keeps it fast
+            TrainableVit.Dims small = new TrainableVit.Dims(64, 2, 4, 256, imageSize, patch);
             // Compute is matched across the three (about the same CPU seconds each); batch sizes follow each
             // objective's needs: contrastive and masked prediction want more images per step, the dense loss more steps.
             switch (scale == null ? "" : scale) {
                 case "tiny":
-                    return new Settings(dims, 64, new EncoderTrainer.Schedule(80, 16, 2e-3),
-                            new EncoderTrainer.Schedule(40, 32, 2e-3), new EncoderTrainer.Schedule(30, 32, 2e-3),
+                    return new Settings(small, 32, new EncoderTrainer.Schedule(60, 16, 2e-3),
+                            new EncoderTrainer.Schedule(30, 32, 2e-3), new EncoderTrainer.Schedule(24, 32, 2e-3),
                             96, 48);
                 case "default":
-                    return new Settings(dims, 64, new EncoderTrainer.Schedule(800, 16, 2e-3),
-                            new EncoderTrainer.Schedule(400, 32, 2e-3), new EncoderTrainer.Schedule(300, 32, 2e-3),
+                    return new Settings(dims, 64, new EncoderTrainer.Schedule(700, 16, 2e-3),
+                            new EncoderTrainer.Schedule(350, 32, 2e-3), new EncoderTrainer.Schedule(260, 32, 2e-3),
                             384, 192);
                 default:
                     throw new VistaException(ExitCodes.USAGE, "world.scale: expected tiny or default, got '" + scale
@@ -189,32 +195,44 @@ public final class EncoderStage {
             figs.put("train_images", (double) train.length);
             Path target = outDir.resolve(name);
             Path tmp = AtomicFiles.tempDirectoryBeside(target);
-            write(t, family, s, seed, pixels, tmp);
-            int n = data.images().size();
-            List<float[]> testImages = data.images().subList(n - nTest, n);
-            List<int[]> testLabels = data.patchClass().subList(n - nTest, n);
-            int probeTrain = Math.min(train.length, s.probeTrainImages());
-            int layer = PROBE_LAYER.get(name);
-            try (VisionEncoder enc = VisionLoader.load(tmp, m)) {
-                figs.put("reload_max_abs_diff", reloadDifference(t.vit(), enc, pixels, data.images(),
-                        Math.min(4, nTest), n - nTest, m));
-                if (!(figs.get("reload_max_abs_diff") <= 1e-4)) {
-                    throw new VistaException(ExitCodes.INTERNAL, tmp + ": reloaded " + name + " differs from the"
-                            + " trained model by " + figs.get("reload_max_abs_diff") + " (> 1e-4)");
+            try {
+                write(t, family, s, seed, pixels, tmp);
+                int n = data.images().size();
+                List<float[]> testImages = data.images().subList(n - nTest, n);
+                List<int[]> testLabels = data.patchClass().subList(n - nTest, n);
+                int probeTrain = Math.min(train.length, s.probeTrainImages());
+                try (VisionEncoder enc = VisionLoader.load(tmp, m)) {
+                    double diff = reloadDifference(t.vit(), enc, pixels, data.images(), Math.min(4, nTest), n - nTest, m);
+                    figs.put("reload_max_abs_diff", diff);
+                    if (!(diff <= 1e-4)) {
+                        throw new VistaException(ExitCodes.INTERNAL, tmp + ": reloaded " + name
+                                + " differs from the trained model by " + diff + " (> 1e-4)");
+                    }
+                    EncoderProbe.Result p = EncoderProbe.run(enc, PROBE_LAYER.get(name), pixels.processor(),
+                            data.images().subList(0, probeTrain), data.patchClass().subList(0, probeTrain),
+                            testImages, testLabels, data.numCategories(), m);
+                    figs.put("probe_patch_acc", p.patchAcc());
+                    figs.put("probe_object_acc", p.objectAcc());
+                    figs.put("majority_baseline", p.majorityBaseline());
+                    figs.put("feature_std", p.featureStd());
                 }
-                EncoderProbe.Result p = EncoderProbe.run(enc, layer, pixels.processor(),
-                        data.images().subList(0, probeTrain), data.patchClass().subList(0, probeTrain), testImages,
-                        testLabels, data.numCategories(), m);
-                figs.put("probe_patch_acc", p.patchAcc());
-                figs.put("probe_object_acc", p.objectAcc());
-                figs.put("majority_baseline", p.majorityBaseline());
-                figs.put("feature_std", p.featureStd());
+                t.vit().close();
+                AtomicFiles.replaceDirectory(tmp, target);
+            } catch (RuntimeException e) {
+                deleteQuietly(tmp);
+                throw e;
             }
-            t.vit().close();
-            AtomicFiles.replaceDirectory(tmp, target);
             figs.put("cpu_seconds", mx.isCurrentThreadCpuTimeSupported()
                     ? (mx.getCurrentThreadCpuTime() - cpu0) / 1e9 : Double.NaN);
             return figs;
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            AtomicFiles.deleteTree(dir);
+        } catch (java.io.IOException e) {
+            LOG.warn("encoders: could not remove the unfinished folder {}: {}", dir, e.getMessage());
         }
     }
 
@@ -339,10 +357,5 @@ public final class EncoderStage {
                         + " holds " + v + ", expected -1.." + (classes - 1));
             }
         }
-    }
-
-    /** Not used in outputs; keeps the shape import honest for callers building test batches. */
-    static Shape imageShape(int batch, int size) {
-        return new Shape(batch, 3, size, size);
     }
 }
