@@ -202,7 +202,9 @@ public final class MiniGemma implements AutoCloseable {
         NDArray cosT = scoped(scope, cos.get("0:" + t));
         NDArray sinT = scoped(scope, sin.get("0:" + t));
         NDArray rot = rotate;
-        NDArray mask = NdArrays.owned(scope, causalMask(t, g), new Shape(g * t, t));
+        // Gemma-2 layer_types: even layers slide (window), odd layers see everything before them
+        NDArray slidingMask = NdArrays.owned(scope, causalMask(t, g, cfg.slidingWindow()), new Shape(g * t, t));
+        NDArray fullMask = NdArrays.owned(scope, causalMask(t, g, Integer.MAX_VALUE), new Shape(g * t, t));
         NDArray x = inputsEmbeds;
         for (int l = 0; l < upTo; l++) {
             String p = "model.layers." + l + ".";
@@ -216,7 +218,7 @@ public final class MiniGemma implements AutoCloseable {
             // group into the time axis: [B, kv, g*T, hd] x [B, kv, hd, T]
             NDArray qg = q.reshape(b, nKv, g * t, hd);
             NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).mul(attnScale);
-            scores = softcap(scores, attnCap).add(mask);
+            scores = softcap(scores, attnCap).add(l % 2 == 0 ? slidingMask : fullMask);
             NDArray probs = scores.softmax(-1);
             NDArray o = probs.matMul(v).reshape(b, nH, t, hd).transpose(0, 2, 1, 3).reshape(b, t, nH * hd);
             o = o.matMul(w(scope, p + "self_attn.o_proj.weight"));
@@ -233,14 +235,12 @@ public final class MiniGemma implements AutoCloseable {
         return x;
     }
 
-    private float[] causalMask(int t, int g) {
+    private static float[] causalMask(int t, int g, int window) {
         float[] m = new float[g * t * t];
-        int window = cfg.slidingWindow();
         for (int j = 0; j < g; j++) {
             for (int i = 0; i < t; i++) {
                 int row = (j * t + i) * t;
                 for (int k = 0; k < t; k++) {
-                    // window > every sequence we use, so sliding and full layers share this mask
                     boolean keep = k <= i && i - k < window;
                     m[row + k] = keep ? 0f : NEG;
                 }

@@ -23,6 +23,19 @@ public record MiniGemmaConfig(int vocabSize, int hiddenSize, int numLayers, int 
         }
     }
 
+    /** Reads a Gemma-2 {@code config.json} (transformers-5 {@code rope_parameters} or classic {@code rope_theta}). */
+    public static MiniGemmaConfig fromHf(com.fasterxml.jackson.databind.JsonNode c) {
+        double theta = c.path("rope_parameters").path("rope_theta").asDouble(c.path("rope_theta").asDouble(10000.0));
+        int headDim = c.path("head_dim").asInt();
+        return new MiniGemmaConfig(c.path("vocab_size").asInt(), c.path("hidden_size").asInt(),
+                c.path("num_hidden_layers").asInt(), c.path("num_attention_heads").asInt(),
+                c.path("num_key_value_heads").asInt(), headDim, c.path("intermediate_size").asInt(),
+                c.path("rms_norm_eps").asDouble(1e-6), theta, c.path("attn_logit_softcapping").asDouble(50.0),
+                c.path("final_logit_softcapping").asDouble(30.0), c.path("query_pre_attn_scalar").asInt(headDim),
+                c.path("sliding_window").asInt(4096), c.path("max_position_embeddings").asInt(8192),
+                c.path("pad_token_id").asInt(0), c.path("eos_token_id").asInt(1), c.path("bos_token_id").asInt(2));
+    }
+
     /** The {@code config.json} content (the key set transformers 5.17 {@code save_pretrained} writes for Gemma-2). */
     public Map<String, Object> toHfConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
