@@ -100,6 +100,26 @@ public final class WorldBuilder {
         return new WorldBuilder(s, root, options).run();
     }
 
+    /**
+     * Checks every file recorded in a built world's manifest; returns one line per problem (a missing file, or a
+     * file whose sha256 differs, with both hashes), empty when the world verifies.
+     */
+    public static List<String> verifyFiles(Path worldRoot) {
+        WorldBuilder b = new WorldBuilder(null, worldRoot, Options.defaults());
+        List<String> problems = new ArrayList<>();
+        Map<String, StageRecord> stages = b.readManifest();
+        if (stages.isEmpty()) {
+            problems.add(worldRoot.resolve("manifest.json") + ": missing or unreadable");
+        }
+        for (Map.Entry<String, StageRecord> e : stages.entrySet()) {
+            String why = b.verify(e.getKey(), e.getValue(), e.getValue().key());
+            if (why != null) {
+                problems.add("stage " + e.getKey() + ": " + why);
+            }
+        }
+        return problems;
+    }
+
     private Path run() {
         long start = System.nanoTime();
         Engine.getEngine("PyTorch");
