@@ -58,11 +58,21 @@ public final class SaeTrainer {
                                    IntConsumer progress) {
         int layers = acts.length;
         int w = s.width();
+        // scale = RMS distance from the mean, so the part of the residual the latents must explain is ~unit norm
         float[] scale = new float[layers];
         for (int l = 0; l < layers; l++) {
+            double[] mean = new double[d];
+            for (int t = 0; t < n; t++) {
+                for (int i = 0; i < d; i++) {
+                    mean[i] += acts[l][t * d + i] / (double) n;
+                }
+            }
             double sq = 0;
-            for (float v : acts[l]) {
-                sq += v * v;
+            for (int t = 0; t < n; t++) {
+                for (int i = 0; i < d; i++) {
+                    double v = acts[l][t * d + i] - mean[i];
+                    sq += v * v;
+                }
             }
             scale[l] = (float) Math.sqrt(sq / n);
         }
@@ -116,7 +126,8 @@ public final class SaeTrainer {
                     try (NDManager sc = m.newSubManager()) {
                         NDArray x = NdArrays.owned(sc, batch, new Shape(layers, s.batch(), d));
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray pre = x.matMul(p.get("W_enc")).add(p.get("b_enc"));
+                            // encoder sees x - b_dec (folded into b_enc when saved: Gemma Scope has no input shift)
+                            NDArray pre = x.sub(p.get("b_dec")).matMul(p.get("W_enc")).add(p.get("b_enc"));
                             NDArray mask = topMask(pre, s.k());
                             NDArray a = pre.mul(mask);
                             NDArray recon = a.matMul(p.get("W_dec")).add(p.get("b_dec"));
@@ -141,6 +152,14 @@ public final class SaeTrainer {
                 outBEnc[l] = Arrays.copyOfRange(be, l * w, (l + 1) * w);
                 outWDec[l] = Arrays.copyOfRange(wd, l * w * d, (l + 1) * w * d);
                 outBDec[l] = Arrays.copyOfRange(bd, l * d, (l + 1) * d);
+                // fold the input shift: (x - b_dec) W + b = x W + (b - b_dec W)
+                for (int j = 0; j < w; j++) {
+                    double shift = 0;
+                    for (int i = 0; i < d; i++) {
+                        shift += outBDec[l][i] * outWEnc[l][i * w + j];
+                    }
+                    outBEnc[l][j] -= (float) shift;
+                }
                 outThr[l] = thresholds(acts[l], n, d, scale[l], outWEnc[l], outBEnc[l], w, s.k(), m);
             }
         }
