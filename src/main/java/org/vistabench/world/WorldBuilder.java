@@ -315,6 +315,8 @@ public final class WorldBuilder {
                 q.put(p + "live", labels.live());
                 q.put(p + "naming_concept", labels.namingConcept());
                 q.put(p + "concept_share", round(labels.conceptShare()));
+                q.put(p + "dominant_concept_share", round(labels.live() == 0 ? 0
+                        : labels.dominantConcept() / (double) labels.live()));
                 LOG.info("saes: layer {}: mse {} explained variance {} mean L0 {} ({}% of {}), live {}, labels naming a "
                                 + "world concept {}/{} = {}", l, String.format("%.4f", e[0]), String.format("%.3f", e[1]),
                         String.format("%.1f", e[2]), String.format("%.1f", 100 * e[2] / ss.width()), ss.width(),

@@ -60,7 +60,7 @@ final class WorldReadme {
         b.append("Captions come from 5 templates with word-order, optional-state and synonym paraphrases; questions ")
                 .append("are object, colour, count, presence, state and background questions with one-word or short ")
                 .append("answers. The answer to \"What is shown in this image?\" has one fixed phrasing listing the ")
-                .append("objects in lexicon order (`a cat , a truck and a clock .`): what to say is a function of the ")
+                .append("objects in lexicon order, no articles, one separator (`cat and truck and clock .`): what to say is a function of the ")
                 .append("*set* of category words in the prefix, not of their positions, so a projector that gets ")
                 .append("positions slightly wrong still reads right. Tokenizer: HF WordLevel, Lowercase normalizer, ")
                 .append("Whitespace pre-tokenizer, special tokens `<pad>` 0 `<eos>` 1 `<bos>` 2 `<unk>` 3 ")
@@ -101,14 +101,16 @@ final class WorldReadme {
                         + "layout, raw residuals in. Figures on %s held-out positions. Labels: each live latent's top "
                         + "activations (token and what its context shows); a latent is labelled with a concept shared by "
                         + "at least half of them, else by its top tokens. \"Concept share\" = live latents whose label "
-                        + "names a category, colour, state or background.\n\n",
+                        + "names a category, colour, state or background; \"dominant-concept share\" (stricter) = live latents whose top "
+                        + "activations share one concept.\n\n",
                 aq.get("saes.topk"), aq.get("saes.train_positions"), aq.get("saes.heldout_positions")));
-        b.append("| layer | folder | MSE | explained variance | mean L0 | live | concept share |\n|---|---|---|---|---|---|---|\n");
+        b.append("| layer | folder | MSE | explained variance | mean L0 | live | concept share | dominant-concept share |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
         for (int l = 0; l < s.layers(); l++) {
             String p = "saes.layer_" + l + ".";
-            b.append(String.format("| %d | %s | %s | %s | %s | %s | %s |%n", l, aq.get(p + "folder"), aq.get(p + "mse"),
+            b.append(String.format("| %d | %s | %s | %s | %s | %s | %s | %s |%n", l, aq.get(p + "folder"), aq.get(p + "mse"),
                     aq.get(p + "explained_variance"), aq.get(p + "mean_l0"), aq.get(p + "live"),
-                    aq.get(p + "concept_share")));
+                    aq.get(p + "concept_share"), aq.get(p + "dominant_concept_share")));
         }
         b.append("\n## Encoders\n\n");
         WorldBuilder.StageRecord enc = stages.get("encoders");

@@ -30,7 +30,7 @@ public record WorldSettings(String scale, long seed, int trainScenes, int valSce
                     128, 4, 4, 2, 32, 256,
                     new LmTrainer.Settings(700, 32, 5e-3, 30, 0.1, 0.01, 1.0, 50, 0.95, 0.02), 100, 256,
                     0.6, 6, 120,
-                    new SaeTrainer.Settings(512, 16, 600, 1024, 2e-3, 20), 300, 400, 60, 100, 24);
+                    new SaeTrainer.Settings(512, 16, 400, 512, 2e-3, 20), 300, 400, 60, 100, 24);
             case "tiny" -> new WorldSettings(s, seed, 24, 8, 8, 40, 2,
                     32, 2, 2, 1, 16, 64,
                     new LmTrainer.Settings(20, 8, 5e-3, 5, 0.1, 0.01, 1.0, 10, 0.95, 0.02), 8, 16,

@@ -34,6 +34,17 @@ public final class SaeLabeler {
         public double conceptShare() {
             return live == 0 ? 0 : namingConcept / (double) live;
         }
+
+        /** Live latents whose top activations share one concept (a stricter figure than {@link #conceptShare}). */
+        public int dominantConcept() {
+            int n = 0;
+            for (Label l : labels) {
+                if (l.concept() != null) {
+                    n++;
+                }
+            }
+            return n;
+        }
     }
 
     private static final int TOP = 24;

@@ -12,7 +12,7 @@ import org.vistabench.world.scene.SceneObject;
 /**
  * The world's small grammar: captions with paraphrases (templates, word order, optional state, synonyms) and
  * questions with answers. The answer to {@link #OBJECT_QUESTION} has one fixed phrasing that lists the objects in
- * lexicon order ("a cat and a truck ."), so what the LM must say is a function of the set of category words in the
+ * lexicon order ("cat and truck ."), so what the LM must say is a function of the set of category words in the
  * prefix alone, not of their positions: a projector that gets positions slightly wrong still reads right.
  */
 public final class Grammar {
@@ -70,16 +70,20 @@ public final class Grammar {
         return "aeiou".indexOf(word.charAt(0)) >= 0 ? "an" : "a";
     }
 
-    /** "a cat , a dog and an apple ." in lexicon order (the one phrasing of the object answer). */
+    /**
+     * "cat and dog and apple ." in lexicon order (the one phrasing of the object answer). No articles and one
+     * separator: the word after "and" depends only on the previous word and the set of categories in the prefix, and
+     * whether "and" or "." follows a category only on that category and the set, so the answer is a short chain of
+     * lookups the LM learns quickly.
+     */
     public String objectAnswer(Scene scene) {
         List<SceneObject> objs = new ArrayList<>(scene.objects());
         objs.sort(Comparator.comparingInt(SceneObject::category));
-        List<String> nps = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (SceneObject o : objs) {
-            String w = lex.category(o.category()).name();
-            nps.add(article(w) + " " + w);
+            names.add(lex.category(o.category()).name());
         }
-        return join(nps) + " .";
+        return String.join(" and ", names) + " .";
     }
 
     private static String join(List<String> items) {
