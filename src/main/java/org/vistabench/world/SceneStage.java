@@ -82,6 +82,20 @@ public final class SceneStage {
         return new Split(split, first, out);
     }
 
+    /** A split's scenes as LM entries only (no pixels kept: the LM-only layouts never need them). */
+    public static List<LmCorpus.Entry> generateEntries(WorldSettings s, Lexicon lex, String split, IntConsumer progress) {
+        SceneGenerator gen = new SceneGenerator(lex);
+        int n = count(s, split);
+        long first = firstId(s, split);
+        List<LmCorpus.Entry> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            RenderedScene rs = gen.generate(first + i, Seeds.derive(s.seed(), 11, stream(split), i));
+            out.add(new LmCorpus.Entry(rs.scene(), rs.grid(), rs.patchOwner()));
+            progress.accept(1);
+        }
+        return out;
+    }
+
     public static List<LmCorpus.Entry> entries(Split split) {
         List<LmCorpus.Entry> out = new ArrayList<>();
         for (RenderedScene rs : split.scenes()) {

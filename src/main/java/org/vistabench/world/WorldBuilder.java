@@ -166,8 +166,10 @@ public final class WorldBuilder {
                 writeManifest(now);
                 double total = (System.nanoTime() - start) / 1e9;
                 long hwm = vmHwmKb();
-                LOG.info("world {}: built in {} s, peak resident memory (VmHWM) {} MB", root.getFileName(),
-                        String.format("%.1f", total), hwm / 1024);
+                Runtime rt = Runtime.getRuntime();
+                LOG.info("world {}: built in {} s, peak resident memory (VmHWM, heap + native) {} MB; Java heap now {} MB "
+                                + "committed of {} MB max", root.getFileName(), String.format("%.1f", total), hwm / 1024,
+                        rt.totalMemory() >> 20, rt.maxMemory() >> 20);
                 WorldReadme.write(root, settings, lex, now, seconds, total, hwm);
             }
             return root;
@@ -259,7 +261,9 @@ public final class WorldBuilder {
         MiniGemmaConfig cfg = LmStage.config(tok, settings.hidden(), settings.layers(), settings.heads(),
                 settings.kvHeads(), settings.headDim(), settings.intermediate());
         List<LmCorpus.Entry> pool = new ArrayList<>(SceneStage.entries(split("train")));
-        pool.addAll(SceneStage.entries(split("lm")));
+        try (ProgressBar pb = bar("scenes:lm-only", settings.lmExtraScenes())) {
+            pool.addAll(SceneStage.generateEntries(settings, lex, "lm", pb::stepBy));
+        }
         LmStage.Inputs in = new LmStage.Inputs(cfg, settings.lm(), settings.firstObjectShare(), settings.maxTurns(),
                 settings.maxTokens(), pool, SceneStage.entries(split("val")), SceneStage.entries(split("test")),
                 settings.lmEvalScenes(), settings.lmHeldOutDocs(), Seeds.derive(settings.seed(), 21));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.vistabench.io.AtomicFiles;
+import org.vistabench.world.lm.LmCorpus;
 import org.vistabench.world.scene.SceneGenerator;
 import org.vistabench.world.text.ChatFormat;
 
@@ -50,12 +51,13 @@ final class WorldReadme {
                 s.captionsPerImage()));
         b.append("**Grid words** (what the LM reads in place of the image, `grids_{split}.json`): a patch belongs to ")
                 .append("the object covering most of it and at least 30% of it, else to the background. An object's ")
-                .append("patches, in raster order, cycle through its category, colour and state words; every object ")
-                .append("owns at least 3 patches, so each of its three words appears. Why: with category words only, ")
+                .append("patches, in raster order, cycle through its category, colour, category, state words; every ")
+                .append("object owns at least 4 patches, so all three words appear. Why: with category words only, ")
                 .append("colour and state questions could not be answered from the prefix and the LM would learn to ")
                 .append("guess them; compound tokens (`red_cat`) would split every concept across 8-16 tokens, and the ")
-                .append("SAE labels and match-rate metrics look for single concept words. Category words still ")
-                .append("come first in each object's cycle, so the object answer never depends on the cycle.\n\n");
+                .append("SAE labels and match-rate metrics look for single concept words. Category words come first ")
+                .append("and fill half of each object's patches because the object answer depends on them most (with ")
+                .append("one category word in three, a trial LM missed objects that owned few patches).\n\n");
         b.append("## Language\n\n");
         b.append("Captions come from 5 templates with word-order, optional-state and synonym paraphrases; questions ")
                 .append("are object, colour, count, presence, state and background questions with one-word or short ")
@@ -78,10 +80,11 @@ final class WorldReadme {
                         + "(AdamW, warmup + cosine, batch %d, up to %d steps, lr %s) on documents drawn fresh each "
                         + "batch: %.0f%% grid documents (the oracle format: the scene's 64 grid words where the image "
                         + "goes, then question turns, loss on answers only; the first turn is the object question "
-                        + "%.0f%% of the time), 5%% plain captions, 10%% caption + question. Stopped after %s steps "
+                        + "%.0f%% of the time), the rest plain captions and caption + question documents. Stopped after %s steps "
                         + "(early stop once validation oracle recall and precision reach %.2f).\n\n",
                 s.hidden(), s.layers(), s.heads(), s.kvHeads(), s.headDim(), s.intermediate(), lq.get("lm.parameters"),
-                s.lm().batch(), s.lm().maxSteps(), s.lm().lr(), 85.0, 100 * s.firstObjectShare(), lq.get("lm.steps"),
+                s.lm().batch(), s.lm().maxSteps(), s.lm().lr(), 100 * LmCorpus.WEIGHTS[0], 100 * s.firstObjectShare(),
+                lq.get("lm.steps"),
                 s.lm().stopAt()));
         b.append("| figure | value |\n|---|---|\n");
         for (String k : List.of("lm.heldout_loss", "lm.unigram_entropy", "lm.heldout_tokens", "lm.oracle_recall",

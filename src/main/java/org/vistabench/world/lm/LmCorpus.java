@@ -20,10 +20,11 @@ public final class LmCorpus {
     }
 
     private static final String[] KINDS = {"grid", "caption", "text-qa"};
-    private static final double[] WEIGHTS = {0.85, 0.05, 0.10};
+    /** Share of grid documents, plain captions and caption + question documents in a batch. */
+    public static final double[] WEIGHTS = {0.85, 0.05, 0.10};
     private static final String[] QUESTION_KINDS = {"object", "describe", "colour", "count", "state", "presence",
         "background"};
-    private static final double[] QUESTION_WEIGHTS = {0.30, 0.12, 0.16, 0.10, 0.14, 0.12, 0.06};
+    private static final double[] QUESTION_WEIGHTS = {0.36, 0.06, 0.16, 0.10, 0.14, 0.12, 0.06};
 
     private final Grammar grammar;
     private final WordTokenizer tok;

@@ -13,14 +13,14 @@ import org.vistabench.world.Lexicon;
  *
  * <p>Grid words (what the LM reads at the 64 image positions): a patch belongs to the object covering most of it
  * (and at least {@link #MIN_COVER} of its pixels), else to the background. An object's own patches, in raster order,
- * cycle through its category, colour and state words, so every object shows its category first and the colour and
- * state questions are answerable from the prefix alone.
+ * cycle through its category, colour, category, state words: every object shows its category first and on half its
+ * patches (what the object answer needs most), and the colour and state questions are answerable from the prefix.
  */
 public final class SceneGenerator {
     public static final int IMAGE_SIZE = 112;
     public static final int PATCH = 14;
     public static final int GRID = IMAGE_SIZE / PATCH;
-    public static final int MIN_PATCHES = 3;
+    public static final int MIN_PATCHES = 4;
     public static final double MIN_COVER = 0.3;
 
     private final Lexicon lexicon;
@@ -141,8 +141,8 @@ public final class SceneGenerator {
                 continue;
             }
             SceneObject obj = scene.objects().get(o);
-            words[p] = switch (seen[o]++ % 3) {
-                case 0 -> lexicon.category(obj.category()).name();
+            words[p] = switch (seen[o]++ % 4) {
+                case 0, 2 -> lexicon.category(obj.category()).name();
                 case 1 -> lexicon.colours().get(obj.colour());
                 default -> lexicon.statesOf(obj.category()).get(obj.state());
             };

@@ -27,7 +27,7 @@ class SceneGeneratorTest {
     }
 
     @Test
-    void everyObjectOwnsAtLeastThreePatchesAndShowsAllItsWordsInOrder() {
+    void everyObjectOwnsAtLeastFourPatchesAndShowsAllItsWordsInOrder() {
         for (int i = 0; i < 200; i++) {
             RenderedScene rs = gen.generate(i, 9000 + i);
             List<SceneObject> objs = rs.scene().objects();
@@ -45,7 +45,8 @@ class SceneGeneratorTest {
                 assertTrue(words.size() >= SceneGenerator.MIN_PATCHES, "scene " + i + " object " + o + " owns " + words.size());
                 assertEquals(lex.category(so.category()).name(), words.get(0));
                 assertEquals(lex.colours().get(so.colour()), words.get(1));
-                assertEquals(lex.statesOf(so.category()).get(so.state()), words.get(2));
+                assertEquals(lex.category(so.category()).name(), words.get(2));
+                assertEquals(lex.statesOf(so.category()).get(so.state()), words.get(3));
             }
             for (int p = 0; p < 64; p++) {
                 if (rs.patchOwner()[p] < 0) {
