@@ -28,8 +28,8 @@ public record WorldSettings(String scale, long seed, int trainScenes, int valSce
         return switch (s) {
             case "default" -> new WorldSettings(s, seed, 2000, 200, 200, 4000, 3,
                     128, 4, 4, 2, 32, 256,
-                    new LmTrainer.Settings(1000, 16, 1e-2, 30, 0.1, 0.01, 1.0, 50, 0.95, 0.06), 100, 256,
-                    0.6, 6, 120,
+                    new LmTrainer.Settings(1000, 16, 1e-2, 30, 0.1, 0.01, 1.0, 50, 0.97, 0.06), 128, 256,
+                    0.8, 6, 110,
                     new SaeTrainer.Settings(512, 16, 400, 512, 2e-3, 20), 300, 400, 60, 100, 24);
             case "tiny" -> new WorldSettings(s, seed, 24, 8, 8, 40, 2,
                     32, 2, 2, 1, 16, 64,
