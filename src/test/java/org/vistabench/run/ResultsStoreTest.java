@@ -54,7 +54,7 @@ class ResultsStoreTest {
         assertEquals(Files.readString(spec.file()), m.spec().text());
         assertEquals(TestSpecs.SEEDS, m.seeds());
         assertEquals("0.36.0", m.versions().get("djl"));
-        assertEquals("cpu", m.device());
+        assertTrue(m.device().startsWith("cpu (PyTorch "), m.device());
         assertEquals(1, m.sessions().size());
         RunManifest.Session session = m.sessions().get(0);
         assertEquals("finished", session.status());

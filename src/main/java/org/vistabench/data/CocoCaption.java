@@ -1,0 +1,5 @@
+package org.vistabench.data;
+
+/** An entry of a COCO captions file's {@code annotations} list. */
+public record CocoCaption(long id, long imageId, String caption) {
+}

@@ -1,0 +1,306 @@
+package org.vistabench.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Path2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import javax.imageio.ImageIO;
+import org.vistabench.VistaException;
+import org.vistabench.cli.ExitCodes;
+import org.vistabench.io.Json;
+
+/**
+ * A COCO-format dataset: an image folder, an instances json (bbox + polygon or RLE segmentation), optionally a
+ * captions json and a question file. Read eagerly and validated: a dangling image id, an unknown category or a
+ * missing image file is an error that names the file and the id. Lists keep the files' order.
+ */
+public final class CocoDataset {
+    private final Path imagesDir;
+    private final List<CocoImage> images;
+    private final Map<Long, CocoImage> imageById;
+    private final Map<Integer, CocoCategory> categories;
+    private final Map<Long, List<CocoAnnotation>> annotations;
+    private final Map<Long, List<String>> captions;
+    private final Map<Long, List<CocoQuestion>> questions;
+
+    private CocoDataset(Path imagesDir, List<CocoImage> images, Map<Integer, CocoCategory> categories,
+                        Map<Long, List<CocoAnnotation>> annotations, Map<Long, List<String>> captions,
+                        Map<Long, List<CocoQuestion>> questions) {
+        this.imagesDir = imagesDir;
+        this.images = List.copyOf(images);
+        Map<Long, CocoImage> byId = new LinkedHashMap<>();
+        for (CocoImage im : images) {
+            byId.put(im.id(), im);
+        }
+        this.imageById = byId;
+        this.categories = categories;
+        this.annotations = annotations;
+        this.captions = captions;
+        this.questions = questions;
+    }
+
+    /**
+     * @param captionsJson may be null (no captions)
+     * @param questionsJson may be null (no questions)
+     */
+    public static CocoDataset load(Path imagesDir, Path instancesJson, Path captionsJson, Path questionsJson) {
+        JsonNode inst = read(instancesJson);
+        List<CocoImage> images = new ArrayList<>();
+        Map<Long, CocoImage> byId = new LinkedHashMap<>();
+        for (JsonNode im : array(inst, "images", instancesJson)) {
+            CocoImage ci = new CocoImage(im.path("id").asLong(), text(im, "file_name", instancesJson),
+                    im.path("width").asInt(), im.path("height").asInt());
+            images.add(ci);
+            byId.put(ci.id(), ci);
+        }
+        Map<Integer, CocoCategory> cats = new TreeMap<>();
+        for (JsonNode c : array(inst, "categories", instancesJson)) {
+            cats.put(c.path("id").asInt(), new CocoCategory(c.path("id").asInt(), text(c, "name", instancesJson),
+                    c.path("supercategory").asText("")));
+        }
+        Map<Long, List<CocoAnnotation>> anns = new LinkedHashMap<>();
+        for (JsonNode a : array(inst, "annotations", instancesJson)) {
+            long imageId = a.path("image_id").asLong();
+            CocoImage im = byId.get(imageId);
+            if (im == null) {
+                throw new VistaException(ExitCodes.USAGE, instancesJson + ": annotation " + a.path("id").asLong()
+                        + ": image_id " + imageId + " is not in images");
+            }
+            int cat = a.path("category_id").asInt();
+            if (!cats.containsKey(cat)) {
+                throw new VistaException(ExitCodes.USAGE, instancesJson + ": annotation " + a.path("id").asLong()
+                        + ": category_id " + cat + " is not in categories");
+            }
+            double[] bbox = new double[4];
+            for (int i = 0; i < 4; i++) {
+                bbox[i] = a.path("bbox").path(i).asDouble();
+            }
+            List<double[]> polys = null;
+            Rle rle = null;
+            JsonNode seg = a.path("segmentation");
+            if (seg.isArray()) {
+                polys = new ArrayList<>();
+                for (JsonNode p : seg) {
+                    double[] xy = new double[p.size()];
+                    for (int i = 0; i < xy.length; i++) {
+                        xy[i] = p.get(i).asDouble();
+                    }
+                    polys.add(xy);
+                }
+            } else if (seg.isObject()) {
+                int h = seg.path("size").path(0).asInt();
+                int w = seg.path("size").path(1).asInt();
+                JsonNode counts = seg.path("counts");
+                if (counts.isTextual()) {
+                    rle = Rle.fromCompressed(counts.asText(), h, w);
+                } else {
+                    int[] c = new int[counts.size()];
+                    for (int i = 0; i < c.length; i++) {
+                        c[i] = counts.get(i).asInt();
+                    }
+                    rle = new Rle(h, w, c);
+                }
+            }
+            Map<String, String> attrs = new TreeMap<>();
+            JsonNode at = a.path("attributes");
+            for (Iterator<Map.Entry<String, JsonNode>> it = at.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                attrs.put(e.getKey(), e.getValue().asText());
+            }
+            anns.computeIfAbsent(imageId, k -> new ArrayList<>()).add(new CocoAnnotation(a.path("id").asLong(), imageId,
+                    cat, bbox, a.path("area").asDouble(), a.path("iscrowd").asInt(), polys, rle,
+                    Collections.unmodifiableMap(attrs)));
+        }
+        Map<Long, List<String>> caps = new LinkedHashMap<>();
+        if (captionsJson != null) {
+            JsonNode c = read(captionsJson);
+            for (JsonNode a : array(c, "annotations", captionsJson)) {
+                long imageId = a.path("image_id").asLong();
+                if (!byId.containsKey(imageId)) {
+                    throw new VistaException(ExitCodes.USAGE, captionsJson + ": caption " + a.path("id").asLong()
+                            + ": image_id " + imageId + " is not in " + instancesJson.getFileName());
+                }
+                caps.computeIfAbsent(imageId, k -> new ArrayList<>()).add(text(a, "caption", captionsJson));
+            }
+        }
+        Map<Long, List<CocoQuestion>> qs = new LinkedHashMap<>();
+        if (questionsJson != null) {
+            JsonNode q = read(questionsJson);
+            for (JsonNode a : array(q, "questions", questionsJson)) {
+                long imageId = a.path("image_id").asLong();
+                if (!byId.containsKey(imageId)) {
+                    throw new VistaException(ExitCodes.USAGE, questionsJson + ": question " + a.path("id").asLong()
+                            + ": image_id " + imageId + " is not in " + instancesJson.getFileName());
+                }
+                qs.computeIfAbsent(imageId, k -> new ArrayList<>()).add(new CocoQuestion(a.path("id").asLong(),
+                        imageId, a.path("type").asText(""), text(a, "question", questionsJson),
+                        text(a, "answer", questionsJson)));
+            }
+        }
+        return new CocoDataset(imagesDir, images, cats, anns, caps, qs);
+    }
+
+    private static JsonNode read(Path file) {
+        try {
+            return Json.MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new VistaException(ExitCodes.USAGE, file + ": cannot read COCO json: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode array(JsonNode root, String key, Path file) {
+        JsonNode n = root.path(key);
+        if (!n.isArray()) {
+            throw new VistaException(ExitCodes.USAGE, file + ": key '" + key + "': expected a list, found "
+                    + (n.isMissingNode() ? "nothing" : n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+        }
+        return n;
+    }
+
+    private static String text(JsonNode n, String key, Path file) {
+        JsonNode v = n.path(key);
+        if (!v.isTextual()) {
+            throw new VistaException(ExitCodes.USAGE, file + ": key '" + key + "': expected a string in " + n);
+        }
+        return v.asText();
+    }
+
+    public List<CocoImage> images() {
+        return images;
+    }
+
+    public Optional<CocoImage> image(long id) {
+        return Optional.ofNullable(imageById.get(id));
+    }
+
+    public List<CocoCategory> categories() {
+        return List.copyOf(categories.values());
+    }
+
+    public CocoCategory category(int id) {
+        CocoCategory c = categories.get(id);
+        if (c == null) {
+            throw new IllegalArgumentException("no category id " + id);
+        }
+        return c;
+    }
+
+    public List<CocoAnnotation> annotations(long imageId) {
+        return annotations.getOrDefault(imageId, List.of());
+    }
+
+    public List<String> captions(long imageId) {
+        return captions.getOrDefault(imageId, List.of());
+    }
+
+    public List<CocoQuestion> questions(long imageId) {
+        return questions.getOrDefault(imageId, List.of());
+    }
+
+    public Path imagePath(long imageId) {
+        return imagesDir.resolve(require(imageId).fileName());
+    }
+
+    public BufferedImage readImage(long imageId) {
+        Path p = imagePath(imageId);
+        try {
+            BufferedImage img = ImageIO.read(p.toFile());
+            if (img == null) {
+                throw new VistaException(ExitCodes.USAGE, p + ": not a readable image");
+            }
+            return img;
+        } catch (IOException e) {
+            throw new VistaException(ExitCodes.USAGE, p + ": cannot read image of image id " + imageId + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private CocoImage require(long imageId) {
+        CocoImage im = imageById.get(imageId);
+        if (im == null) {
+            throw new IllegalArgumentException("no image id " + imageId);
+        }
+        return im;
+    }
+
+    /** The annotation's mask, row-major {@code [height * width]} of its image (RLE decoded or polygons filled). */
+    public boolean[] mask(CocoAnnotation a) {
+        CocoImage im = require(a.imageId());
+        if (a.rle() != null) {
+            return a.rle().decode();
+        }
+        BufferedImage canvas = new BufferedImage(im.width(), im.height(), BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = canvas.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+        g.setColor(Color.WHITE);
+        for (double[] xy : a.polygons() == null ? List.<double[]>of() : a.polygons()) {
+            Path2D p = new Path2D.Double();
+            for (int i = 0; i + 1 < xy.length; i += 2) {
+                if (i == 0) {
+                    p.moveTo(xy[i], xy[i + 1]);
+                } else {
+                    p.lineTo(xy[i], xy[i + 1]);
+                }
+            }
+            p.closePath();
+            g.fill(p);
+        }
+        g.dispose();
+        boolean[] m = new boolean[im.width() * im.height()];
+        byte[] px = ((java.awt.image.DataBufferByte) canvas.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < m.length; i++) {
+            m[i] = px[i] != 0;
+        }
+        return m;
+    }
+
+    /**
+     * Per patch of a {@code cols x rows} grid over the image (raster order), the index into {@link #annotations}
+     * of the instance covering most of the patch, if it covers at least {@code minCover} of it; else -1.
+     */
+    public int[] patchObjects(long imageId, int cols, int rows, double minCover) {
+        CocoImage im = require(imageId);
+        List<CocoAnnotation> anns = annotations(imageId);
+        int[][] count = new int[cols * rows][anns.size()];
+        int[] area = new int[cols * rows];
+        for (int y = 0; y < im.height(); y++) {
+            for (int x = 0; x < im.width(); x++) {
+                area[(y * rows / im.height()) * cols + x * cols / im.width()]++;
+            }
+        }
+        for (int k = 0; k < anns.size(); k++) {
+            boolean[] m = mask(anns.get(k));
+            for (int y = 0; y < im.height(); y++) {
+                for (int x = 0; x < im.width(); x++) {
+                    if (m[y * im.width() + x]) {
+                        count[(y * rows / im.height()) * cols + x * cols / im.width()][k]++;
+                    }
+                }
+            }
+        }
+        int[] out = new int[cols * rows];
+        for (int p = 0; p < out.length; p++) {
+            int best = -1;
+            for (int k = 0; k < anns.size(); k++) {
+                if (count[p][k] >= minCover * area[p] && count[p][k] > 0 && (best < 0 || count[p][k] > count[p][best])) {
+                    best = k;
+                }
+            }
+            out[p] = best;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,61 @@
+package org.vistabench.world.encoders;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class EncoderProbeTest {
+    /** Rows whose class shifts the mean of a few dimensions; {@code signal} 0 makes them pure noise. */
+    private static float[] rows(int[] y, int d, double signal, Random r) {
+        float[] x = new float[y.length * d];
+        for (int i = 0; i < y.length; i++) {
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = (float) (r.nextGaussian() + (j == y[i] ? signal : 0));
+            }
+        }
+        return x;
+    }
+
+    private static int[] labels(int n, int classes, Random r) {
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = r.nextDouble() < 0.6 ? 0 : 1 + r.nextInt(classes - 1);
+        }
+        return y;
+    }
+
+    @Test
+    void decodesLinearlySeparableClassesAndNotNoise() {
+        Random r = new Random(1);
+        int d = 8;
+        int classes = 5;
+        int[] yTrain = labels(2000, classes, r);
+        int[] yTest = labels(500, classes, r);
+        try (NDManager m = NDManager.newBaseManager()) {
+            EncoderProbe.Result good = EncoderProbe.fit(rows(yTrain, d, 4, r), yTrain, rows(yTest, d, 4, r), yTest, d,
+                    classes, m);
+            EncoderProbe.Result noise = EncoderProbe.fit(rows(yTrain, d, 0, r), yTrain, rows(yTest, d, 0, r), yTest,
+                    d, classes, m);
+            System.out.println("separable " + good + "\nnoise " + noise);
+            assertTrue(good.objectAcc() > 0.9, good.toString());
+            assertTrue(good.patchAcc() > good.majorityBaseline() + 0.2, good.toString());
+            assertTrue(noise.objectAcc() < 0.2, noise.toString());
+            assertTrue(Math.abs(noise.patchAcc() - noise.majorityBaseline()) < 0.05, noise.toString());
+            assertEquals(2000, good.trainPatches());
+            assertEquals(500, good.testPatches());
+        }
+    }
+
+    @Test
+    void bagOfWordsCountsKnownWordsOnly() {
+        float[][] b = EncoderTrainer.bagsOfWords(List.of("A red cat and a red dog.", "nothing known"),
+                List.of("a", "red", "cat", "dog"));
+        assertArrayEquals(new float[] {2 / 6f, 2 / 6f, 1 / 6f, 1 / 6f}, b[0], 1e-6f);
+        assertArrayEquals(new float[4], b[1]);
+    }
+}
