@@ -1,0 +1,156 @@
+package org.vistabench.metric;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.vistabench.VistaException;
+import org.vistabench.cli.ExitCodes;
+import org.vistabench.data.feature.CachedFeatures;
+import org.vistabench.io.AtomicFiles;
+import org.vistabench.io.Json;
+import org.vistabench.model.projector.VisualPrompt;
+import org.vistabench.run.CellContext;
+import org.vistabench.run.MetricProvider;
+import org.vistabench.tensor.NdArrays;
+
+/**
+ * {@code caption}: greedy answers (KV-cached, up to {@code max_new_tokens}, default 32) to the prompt
+ * ({@code What is shown in this image?}) for the test split's first {@code eval_images} images, with the cell's
+ * trained projector. Scored by the object names they contain (the world lexicon's synonyms count):
+ * {@code caption.recall} = named ∩ present / present, {@code caption.precision} = named ∩ present / named (micro
+ * averages over images), and the same against a fixed derangement of the images (image i's answer scored against
+ * image i+1's objects, cyclically): {@code caption.recall_shuffled}, {@code caption.precision_shuffled}, the chance
+ * level. Precision is undefined (NaN) when no answer names any object. Writes {@code captions.json}.
+ */
+public final class CaptionProvider implements MetricProvider {
+    @Override
+    public String name() {
+        return "caption";
+    }
+
+    @Override
+    public boolean mayBeUndefined(String metric) {
+        return metric.startsWith("caption.precision");
+    }
+
+    @Override
+    public Map<String, Double> compute(CellContext ctx) throws Exception {
+        Object a = ctx.artefacts().get(TrainedCell.KEY);
+        if (!(a instanceof TrainedCell tc)) {
+            throw new VistaException(ExitCodes.USAGE, ctx.spec().file() + ": metrics.caption needs metrics.train"
+                    + " before it (it captions with the cell's trained projector)");
+        }
+        LmBundle lm = Resources.lm(ctx);
+        DataBundle data = Resources.data(ctx);
+        CachedFeatures feats = Resources.features(ctx, "test");
+        ImageSplit split = data.split("test");
+        String question = Resources.param(ctx.params(), "prompt", tc.question());
+        VisualPrompt prompt = question.equals(tc.question()) ? tc.prompt()
+                : Resources.prompt(lm, question, feats.tokens());
+        int maxNew = Resources.intParam(ctx.params(), "max_new_tokens", 32);
+        int evalN = ctx.spec().train() != null && ctx.spec().train().evalImages() > 0
+                ? ctx.spec().train().evalImages() : Integer.MAX_VALUE;
+        int n = Math.min(evalN, split.imageIds().size());
+        if (n < 2) {
+            throw new VistaException(ExitCodes.CELL_FAILED, ctx.cell().id() + ": caption needs at least 2 test images,"
+                    + " have " + n);
+        }
+        List<String> answers = new ArrayList<>();
+        List<Set<String>> named = new ArrayList<>();
+        List<Set<String>> truth = new ArrayList<>();
+        JniUtils.setGradMode(false);
+        for (int i = 0; i < n; i++) {
+            long id = split.imageIds().get(i);
+            String text = answer(lm, tc, prompt, feats, i, maxNew);
+            answers.add(text);
+            named.add(objectsNamed(data, text));
+            truth.add(new TreeSet<>(split.objects(id)));
+        }
+        double[] s = score(named, truth, 0);
+        double[] sh = score(named, truth, 1);
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("caption.recall", s[0]);
+        out.put("caption.precision", s[1]);
+        out.put("caption.recall_shuffled", sh[0]);
+        out.put("caption.precision_shuffled", sh[1]);
+        writeSamples(ctx, split, answers, named, truth, n);
+        return out;
+    }
+
+    /** Micro recall and precision of names[i] against truth[(i + shift) mod n]. */
+    static double[] score(List<Set<String>> named, List<Set<String>> truth, int shift) {
+        int n = named.size();
+        long tp = 0;
+        long present = 0;
+        long said = 0;
+        for (int i = 0; i < n; i++) {
+            Set<String> t = truth.get((i + shift) % n);
+            Set<String> g = named.get(i);
+            present += t.size();
+            said += g.size();
+            for (String w : g) {
+                if (t.contains(w)) {
+                    tp++;
+                }
+            }
+        }
+        return new double[] {present == 0 ? Double.NaN : tp / (double) present,
+            said == 0 ? Double.NaN : tp / (double) said};
+    }
+
+    static Set<String> objectsNamed(DataBundle data, String text) {
+        Set<String> out = new TreeSet<>();
+        for (String w : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (!w.isEmpty()) {
+                data.objectOf(w).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    private static String answer(LmBundle lm, TrainedCell tc, VisualPrompt prompt, CachedFeatures feats, int row,
+                                 int maxNew) {
+        try (NDManager sm = tc.manager().newSubManager()) {
+            long[] ids = prompt.promptIds();
+            NDArray text = lm.lm().embed(NdArrays.ownedLongs(sm, ids, new Shape(1, ids.length)));
+            NDArray f = NdArrays.owned(sm, feats.row(row), new Shape(1, feats.tokens(), feats.dim()));
+            NDArray vis = tc.projector().forward(f);
+            int s = prompt.imageStart();
+            NDList parts = new NDList();
+            if (s > 0) {
+                parts.add(text.get(new NDIndex(":, :{}", s)));
+            }
+            parts.add(vis);
+            parts.add(text.get(new NDIndex(":, {}:", s + prompt.imageTokens())));
+            NDArray embeds = NDArrays.concat(parts, 1);
+            long[] out = lm.lm().generateGreedy(ids, embeds, maxNew, lm.stopIds(), null);
+            return lm.decode().apply(out).strip();
+        }
+    }
+
+    private static void writeSamples(CellContext ctx, ImageSplit split, List<String> answers, List<Set<String>> named,
+                                     List<Set<String>> truth, int n) throws Exception {
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        for (int i = 0; i < n; i++) {
+            ObjectNode o = arr.addObject();
+            o.put("image_id", split.imageIds().get(i));
+            o.put("answer", answers.get(i));
+            o.putPOJO("named", named.get(i));
+            o.putPOJO("present", truth.get(i));
+        }
+        AtomicFiles.write(ctx.cellDir().resolve("captions.json"), Json.MAPPER.writeValueAsBytes(arr));
+    }
+}

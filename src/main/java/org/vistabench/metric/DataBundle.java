@@ -1,0 +1,19 @@
+package org.vistabench.metric;
+
+import java.util.Optional;
+
+/** A dataset's splits plus the vocabulary that says which words name which object. */
+public interface DataBundle extends AutoCloseable {
+    /** {@code train}, {@code val} or {@code test}. */
+    ImageSplit split(String name);
+
+    /** The canonical object name a word names (synonyms included, case-insensitive), if any. */
+    Optional<String> objectOf(String word);
+
+    /** A short stable description for cache keys and logs (e.g. the world's root folder name). */
+    String id();
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,35 @@
+package org.vistabench.metric;
+
+import java.nio.file.Path;
+import org.vistabench.VistaException;
+import org.vistabench.cli.ExitCodes;
+import org.vistabench.run.CellContext;
+import org.vistabench.spec.Spec;
+import org.vistabench.world.World;
+
+/** Opens the dataset a spec names (the mini world, or COCO-format data). */
+final class DataBundles {
+    private DataBundles() {
+    }
+
+    static DataBundle open(Spec spec, CellContext ctx) {
+        if (spec.world() != null) {
+            return new WorldData(world(ctx));
+        }
+        throw new VistaException(ExitCodes.USAGE, spec.file() + ": the train and caption providers need train/test"
+                + " splits with object annotations and the object question; only world: specs provide them so far"
+                + " (COCO-format data: specs are not wired into these providers yet)");
+    }
+
+    /** The spec's mini world, built or verified once per run. */
+    static World world(CellContext ctx) {
+        return ctx.shared("world", () -> World.ensure(ctx.spec().world(), null));
+    }
+
+    static Path resolveWorldPath(CellContext ctx, String ref) {
+        if (ctx.spec().world() == null) {
+            throw new VistaException(ExitCodes.USAGE, ctx.spec().file() + ": " + ref + " needs a world: section");
+        }
+        return world(ctx).resolve(ref);
+    }
+}

@@ -1,0 +1,123 @@
+package org.vistabench.metric;
+
+import ai.djl.Device;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.vistabench.VistaException;
+import org.vistabench.cli.ExitCodes;
+import org.vistabench.data.FeatureCache;
+import org.vistabench.data.feature.CachedFeatures;
+import org.vistabench.data.feature.FeatureKey;
+import org.vistabench.hf.ModelResolver;
+import org.vistabench.model.projector.VisualPrompt;
+import org.vistabench.run.CellContext;
+import org.vistabench.spec.EncoderSpec;
+import org.vistabench.spec.LlmSpec;
+import org.vistabench.spec.Spec;
+import org.vistabench.tensor.DjlRuntime;
+import org.vistabench.tensor.Precision;
+
+/**
+ * The run-wide objects the providers share through {@link CellContext#shared}: the dataset, each LM (with its
+ * SAEs), each encoder, the feature cache per encoder and split, and each LM's text statistics. Keys:
+ * {@code data}, {@code lm:<id>}, {@code encoder:<id>}, {@code features:<encoder>:<split>}, {@code textstats:<llm>}.
+ */
+public final class Resources {
+    public static final String DEFAULT_QUESTION = "What is shown in this image?";
+
+    private Resources() {
+    }
+
+    public static Device device(Spec spec) {
+        String choice = spec.train() == null || spec.train().device() == null ? "auto" : spec.train().device();
+        String precision = spec.train() == null || spec.train().precision() == null ? "fp32" : spec.train().precision();
+        return DjlRuntime.device(choice, Precision.parse(precision));
+    }
+
+    public static DataBundle data(CellContext ctx) {
+        return ctx.shared("data", () -> DataBundles.open(ctx.spec(), ctx));
+    }
+
+    /** A spec path: {@code world:...} inside the built world, {@code hf:org/name}, or relative to the spec file. */
+    public static Path resolve(CellContext ctx, String ref) {
+        if (ref.startsWith("world:")) {
+            return DataBundles.resolveWorldPath(ctx, ref);
+        }
+        Path specDir = ctx.spec().file() == null ? Path.of(".") : ctx.spec().file().toAbsolutePath().getParent();
+        return ModelResolver.resolve(ref, specDir);
+    }
+
+    public static LmBundle lm(CellContext ctx) {
+        LlmSpec s = ctx.spec().llm(ctx.cell().llm());
+        return ctx.shared("lm:" + s.id(), () -> LmBundle.load(s.id(), resolve(ctx, s.path()),
+                s.saes() == null ? null : resolve(ctx, s.saes().path()), s.saes() == null ? null : s.saes().format(),
+                device(ctx.spec())));
+    }
+
+    public static EncoderBundle encoder(CellContext ctx) {
+        EncoderSpec e = ctx.spec().encoder(ctx.cell().encoder());
+        return ctx.shared("encoder:" + e.id(), () -> EncoderBundle.load(e.id(), resolve(ctx, e.path()), e.layer(),
+                e.tokens(), device(ctx.spec())));
+    }
+
+    /** Where feature caches live: param {@code feature_cache}, else {@code $VISTABENCH_HOME/features}, else {@code ~/.vistabench/features}. */
+    public static Path featureCacheRoot(CellContext ctx) {
+        Object p = ctx.params().get("feature_cache");
+        if (p != null) {
+            return Path.of(p.toString());
+        }
+        String home = System.getenv("VISTABENCH_HOME");
+        return home != null && !home.isBlank() ? Path.of(home, "features")
+                : Path.of(System.getProperty("user.home"), ".vistabench", "features");
+    }
+
+    /** Features of every image of a split, from the cache (computed on first use, with a progress bar). */
+    public static CachedFeatures features(CellContext ctx, String split) {
+        EncoderBundle enc = encoder(ctx);
+        DataBundle data = data(ctx);
+        return ctx.shared("features:" + enc.id() + ":" + split, () -> {
+            ImageSplit s = data.split(split);
+            long[] ids = s.imageIds().stream().mapToLong(Long::longValue).toArray();
+            FeatureKey key = new FeatureKey(enc.id(), enc.weightsHash(), enc.layer(), enc.tokens(), data.id() + "/"
+                    + split, "ImageProcessor.forModel/v1", FeatureCache.hashIds(ids));
+            FeatureCache cache = new FeatureCache(featureCacheRoot(ctx), true);
+            return cache.getOrCompute(key, ids, (from, to) -> {
+                List<java.awt.image.BufferedImage> imgs = new ArrayList<>();
+                for (int i = from; i < to; i++) {
+                    imgs.add(s.image(ids[i]));
+                }
+                return enc.features(imgs);
+            }, "features " + enc.id() + "/" + split);
+        });
+    }
+
+    /** The visual prompt of an LM for a question, with {@code imageTokens} visual tokens. */
+    public static VisualPrompt prompt(LmBundle lm, String question, int imageTokens) {
+        String ph = lm.template().imagePlaceholder();
+        return VisualPrompt.split(lm.template().userTurn(ph + " " + question), ph, imageTokens, lm.encode(),
+                lm.padId());
+    }
+
+    /** A provider parameter as a string, with a default. */
+    static String param(Map<String, Object> params, String key, String dflt) {
+        Object v = params.get(key);
+        return v == null ? dflt : v.toString();
+    }
+
+    static int intParam(Map<String, Object> params, String key, int dflt) {
+        Object v = params.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return Integer.parseInt(v.toString());
+        } catch (NumberFormatException e) {
+            throw new VistaException(ExitCodes.USAGE, "metrics param " + key + ": expected an integer, got " + v);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package org.vistabench.metric;
+
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vistabench.VistaException;
+import org.vistabench.cli.ExitCodes;
+import org.vistabench.data.feature.CachedFeatures;
+import org.vistabench.data.feature.FeatureSource;
+import org.vistabench.model.projector.Projector;
+import org.vistabench.model.projector.VisualPrompt;
+import org.vistabench.model.sae.Sae;
+import org.vistabench.run.CellContext;
+import org.vistabench.run.MetricProvider;
+import org.vistabench.spec.Cell;
+import org.vistabench.spec.LayerSet;
+import org.vistabench.train.Evaluator;
+import org.vistabench.train.LmBackbone;
+import org.vistabench.train.SaeConstraint;
+import org.vistabench.train.TextStats;
+import org.vistabench.train.TrainConfig;
+import org.vistabench.train.TrainExample;
+import org.vistabench.train.TrainResult;
+import org.vistabench.train.Trainer;
+
+/**
+ * {@code train}: trains the cell's projector (CE + λ·SAE term at the cell's layer set; the {@code random-sae}
+ * control swaps each constrained layer's SAE for a random one of the same shape and sparsity) and measures it on
+ * the test split's first {@code eval_images} images.
+ *
+ * <p>Metrics: {@code train.ce_untrained}, {@code train.ce_final}, {@code train.ce_final_over_untrained},
+ * {@code train.steps}, and for every layer L that has an SAE (constrained or not, with the real SAE):
+ * {@code train.image_recon_mse.l<L>}, {@code train.text_recon_mse.l<L>}, {@code train.image_l0.l<L>}; for the
+ * random-sae control also {@code train.control_image_recon_mse.l<L>} (the random SAE's own error) at the
+ * constrained layers. Writes {@code projector.safetensors}, {@code checkpoint.safetensors} and {@code trace.csv}
+ * to the cell folder.
+ */
+public final class TrainProvider implements MetricProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainProvider.class);
+    public static final String RANDOM_SAE = "random-sae";
+    /** Text-only prompts used for the normalisers and the random SAE's calibration. */
+    static final int TEXT_STATS_PROMPTS = 256;
+    static final int TEXT_STATS_ROWS = 4096;
+
+    @Override
+    public String name() {
+        return "train";
+    }
+
+    @Override
+    public Map<String, Double> compute(CellContext ctx) throws Exception {
+        Cell cell = ctx.cell();
+        if (ctx.spec().train() == null) {
+            throw new VistaException(ExitCodes.USAGE, ctx.spec().file() + ": metrics.train needs a train: section");
+        }
+        TrainConfig cfg = TrainConfig.from(ctx.spec().train(), cell.seed());
+        String question = Resources.param(ctx.params(), "prompt", Resources.DEFAULT_QUESTION);
+        LmBundle lm = Resources.lm(ctx);
+        DataBundle data = Resources.data(ctx);
+        CachedFeatures trainFeats = Resources.features(ctx, "train");
+        CachedFeatures testFeats = Resources.features(ctx, "test");
+        VisualPrompt prompt = Resources.prompt(lm, question, trainFeats.tokens());
+        LmBackbone backbone = lm.backbone();
+        List<TrainExample> train = examples(lm, data.split("train"), trainFeats, question, Integer.MAX_VALUE);
+        int evalN = cfg.steps() > 0 && ctx.spec().train().evalImages() > 0 ? ctx.spec().train().evalImages()
+                : Integer.MAX_VALUE;
+        List<TrainExample> eval = examples(lm, data.split("test"), testFeats, question, evalN);
+
+        SortedMap<Integer, Sae> saes = lm.saes() == null ? new TreeMap<>() : new TreeMap<>(lm.saes().asMap());
+        LayerSet set = ctx.spec().layerSet(cell.saeLayers());
+        List<Integer> layers = set == null ? List.of() : set.resolve(new ArrayList<>(saes.keySet()));
+        TextStats stats = saes.isEmpty() ? null : textStats(ctx, lm, backbone, data, question, saes);
+        boolean control = RANDOM_SAE.equals(cell.control());
+        if (!Cell.NO_CONTROL.equals(cell.control()) && !control) {
+            throw new VistaException(ExitCodes.USAGE, ctx.spec().file() + ": control '" + cell.control()
+                    + "' is not known to the train provider (known: none, " + RANDOM_SAE + ")");
+        }
+        NDManager cellManager = lm.manager().newSubManager();
+        List<Sae> owned = new ArrayList<>();
+        try {
+            SortedMap<Integer, SaeConstraint> cons = new TreeMap<>();
+            for (int l : layers) {
+                Sae real = saes.get(l);
+                if (real == null) {
+                    throw new VistaException(ExitCodes.CELL_FAILED, cell.id() + ": layer set " + cell.saeLayers()
+                            + " asks for layer " + l + " but the LM's SAEs cover " + saes.keySet());
+                }
+                Sae use = real;
+                if (control) {
+                    use = stats.randomControl(l, real, cell.seed() * 1_000_003L + l, cellManager);
+                    owned.add(use);
+                }
+                cons.put(l, new SaeConstraint(l, use, stats.meanSqNorm().get(l)));
+            }
+            Trainer trainer = new Trainer(cfg, backbone, prompt, trainFeats, train, cons,
+                    new Trainer.Options(ctx.cellDir(), ctx.resume(), true, cell.id(), null),
+                    cellManager.getDevice());
+            double ceUntrained;
+            try (Projector init = trainer.initialProjector(cellManager)) {
+                ceUntrained = Evaluator.meanCe(trainer.objective(), init, prompt, testFeats, eval, cfg.batch());
+            }
+            TrainResult r = trainer.train(cellManager);
+            Projector p = r.projector();
+            p.save(ctx.cellDir().resolve("projector.safetensors"), Map.of("cell", cell.id(),
+                    "steps", Integer.toString(r.stepsDone())));
+            Evaluator.Report rep = Evaluator.evaluate(backbone, p, prompt, testFeats, eval, saes, cfg.batch());
+            Map<String, Double> out = new LinkedHashMap<>();
+            out.put("train.ce_untrained", ceUntrained);
+            out.put("train.ce_final", rep.ce());
+            out.put("train.ce_final_over_untrained", rep.ce() / ceUntrained);
+            out.put("train.steps", (double) r.stepsDone());
+            rep.imageReconMse().forEach((l, v) -> out.put("train.image_recon_mse.l" + l, v));
+            rep.textReconMse().forEach((l, v) -> out.put("train.text_recon_mse.l" + l, v));
+            rep.imageL0().forEach((l, v) -> out.put("train.image_l0.l" + l, v));
+            if (control) {
+                SortedMap<Integer, Sae> ctrl = new TreeMap<>();
+                cons.forEach((l, c) -> ctrl.put(l, c.sae()));
+                Evaluator.Report cr = Evaluator.evaluate(backbone, p, prompt, testFeats, eval, ctrl, cfg.batch());
+                cr.imageReconMse().forEach((l, v) -> out.put("train.control_image_recon_mse.l" + l, v));
+            }
+            LOG.info("{}: ce {} -> {}; image recon mse {}", cell.id(), fmt(ceUntrained), fmt(rep.ce()),
+                    rep.imageReconMse());
+            ctx.artefacts().put(TrainedCell.KEY, new TrainedCell(cellManager, p, prompt, question));
+            cellManager = null;
+            return out;
+        } finally {
+            owned.forEach(Sae::close);
+            if (cellManager != null) {
+                cellManager.close();
+            }
+        }
+    }
+
+    private static String fmt(double d) {
+        return String.format(java.util.Locale.ROOT, "%.4f", d);
+    }
+
+    /** Examples for the first {@code limit} images of a split (feature row i = split image i). */
+    static List<TrainExample> examples(LmBundle lm, ImageSplit split, FeatureSource feats, String question,
+                                       int limit) {
+        List<Long> ids = split.imageIds();
+        int n = Math.min(limit, ids.size());
+        List<TrainExample> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long id = ids.get(i);
+            if (feats.imageId(i) != id) {
+                throw new IllegalStateException("feature row " + i + " is image " + feats.imageId(i) + ", expected "
+                        + id);
+            }
+            out.add(new TrainExample(i, lm.encode().apply(split.answer(id, question) + lm.template().endOfTurn())));
+        }
+        return out;
+    }
+
+    private static TextStats textStats(CellContext ctx, LmBundle lm, LmBackbone backbone, DataBundle data,
+                                       String question, SortedMap<Integer, Sae> saes) {
+        return ctx.shared("textstats:" + lm.id(), () -> {
+            ImageSplit s = data.split("train");
+            List<long[]> seqs = new ArrayList<>();
+            long[] head = lm.encode().apply(lm.template().userTurn(question));
+            for (long id : s.imageIds()) {
+                if (seqs.size() >= TEXT_STATS_PROMPTS) {
+                    break;
+                }
+                long[] a = lm.encode().apply(s.answer(id, question) + lm.template().endOfTurn());
+                long[] seq = new long[head.length + a.length];
+                System.arraycopy(head, 0, seq, 0, head.length);
+                System.arraycopy(a, 0, seq, head.length, a.length);
+                seqs.add(seq);
+            }
+            TextStats t = TextStats.compute(backbone, lm.manager(), seqs, saes, TEXT_STATS_ROWS, 32, lm.padId());
+            LOG.info("{}: text residual mean squared norm per layer {}, SAE L0 {}", lm.id(), t.meanSqNorm(),
+                    t.saeL0());
+            return t;
+        });
+    }
+}
