@@ -441,13 +441,6 @@ public final class WorldBuilder {
         return b.build();
     }
 
-    private static void deleteQuietly(Path p) {
-        try {
-            AtomicFiles.deleteTree(p);
-        } catch (IOException e) {
-            LOG.warn("cannot delete temp folder {}: {}", p, e.getMessage());
-        }
-    }
 
     static String json(Object o) {
         try {
