@@ -36,7 +36,8 @@ import org.vistabench.train.Trainer;
  *
  * <p>Metrics: {@code train.ce_untrained}, {@code train.ce_final}, {@code train.ce_final_over_untrained},
  * {@code train.steps}, and for every layer L that has an SAE (constrained or not, with the real SAE):
- * {@code train.image_recon_mse.l<L>}, {@code train.text_recon_mse.l<L>}, {@code train.image_l0.l<L>}; for the
+ * {@code train.image_recon_mse.l<L>}, {@code train.image_recon_rel.l<L>} (MSE over the image residual's mean square),
+ * {@code train.text_recon_mse.l<L>}, {@code train.image_l0.l<L>}; for the
  * random-sae control also {@code train.control_image_recon_mse.l<L>} (the random SAE's own error) at the
  * constrained layers. Writes {@code projector.safetensors}, {@code checkpoint.safetensors} and {@code trace.csv}
  * to the cell folder.
@@ -116,6 +117,7 @@ public final class TrainProvider implements MetricProvider {
             out.put("train.ce_final_over_untrained", rep.ce() / ceUntrained);
             out.put("train.steps", (double) r.stepsDone());
             rep.imageReconMse().forEach((l, v) -> out.put("train.image_recon_mse.l" + l, v));
+            rep.imageReconRel().forEach((l, v) -> out.put("train.image_recon_rel.l" + l, v));
             rep.textReconMse().forEach((l, v) -> out.put("train.text_recon_mse.l" + l, v));
             rep.imageL0().forEach((l, v) -> out.put("train.image_l0.l" + l, v));
             if (control) {

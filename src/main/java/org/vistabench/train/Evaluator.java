@@ -30,9 +30,13 @@ public final class Evaluator {
      * @param textReconMse  layer → the same over text positions
      * @param imageL0 layer → mean number of active latents at image positions
      * @param textL0  layer → the same at text positions
+     * @param imageReconRel layer → image-position reconstruction MSE divided by the image positions' mean squared
+     *     residual (fraction of the residual's energy the SAE fails to reconstruct). Unlike the absolute MSE it does
+     *     not fall just because a projector shrinks its tokens' norm, which any regulariser can do.
      */
     public record Report(double ce, SortedMap<Integer, Double> imageReconMse, SortedMap<Integer, Double> textReconMse,
-                         SortedMap<Integer, Double> imageL0, SortedMap<Integer, Double> textL0) {
+                         SortedMap<Integer, Double> imageL0, SortedMap<Integer, Double> textL0,
+                         SortedMap<Integer, Double> imageReconRel) {
     }
 
     public static double meanCe(VistaObjective objective, Projector projector, VisualPrompt prompt,
@@ -59,7 +63,7 @@ public final class Evaluator {
         double ceSum = 0;
         long ceN = 0;
         SortedMap<Integer, double[]> acc = new TreeMap<>();
-        saes.keySet().forEach(l -> acc.put(l, new double[4]));
+        saes.keySet().forEach(l -> acc.put(l, new double[5]));
         double imgN = 0;
         double txtN = 0;
         for (int from = 0; from < examples.size(); from += batch) {
@@ -88,6 +92,7 @@ public final class Evaluator {
                     a[1] += mse.mul(txtMask).sum().getFloat();
                     a[2] += l0.mul(imgMask).sum().getFloat();
                     a[3] += l0.mul(txtMask).sum().getFloat();
+                    a[4] += r.square().mean(new int[] {r.getShape().dimension() - 1}).mul(imgMask).sum().getFloat();
                 }
             }
         }
@@ -95,14 +100,16 @@ public final class Evaluator {
         SortedMap<Integer, Double> tm = new TreeMap<>();
         SortedMap<Integer, Double> il = new TreeMap<>();
         SortedMap<Integer, Double> tl = new TreeMap<>();
+        SortedMap<Integer, Double> ir = new TreeMap<>();
         for (Map.Entry<Integer, double[]> e : acc.entrySet()) {
             double[] a = e.getValue();
             im.put(e.getKey(), a[0] / imgN);
             tm.put(e.getKey(), txtN > 0 ? a[1] / txtN : Double.NaN);
             il.put(e.getKey(), a[2] / imgN);
             tl.put(e.getKey(), txtN > 0 ? a[3] / txtN : Double.NaN);
+            ir.put(e.getKey(), a[4] > 0 ? a[0] / a[4] : Double.NaN);
         }
-        return new Report(ceSum / ceN, im, tm, il, tl);
+        return new Report(ceSum / ceN, im, tm, il, tl, ir);
     }
 
     static int[] range(int from, int to) {

@@ -74,8 +74,10 @@ class ShippedGoldenTest {
                         rows.add(new MetricsTable.Row(c, "train.ce_final_over_untrained", 0.6));
                         double recon = s.equals("none") ? 1.0 : 0.3;
                         for (int layer = 0; layer < 4; layer++) {
-                            rows.add(new MetricsTable.Row(c, "train.image_recon_mse.l" + layer,
-                                    control.equals("none") ? recon : recon * randomReconRatio));
+                            for (String m : List.of("train.image_recon_mse.l", "train.image_recon_rel.l")) {
+                                rows.add(new MetricsTable.Row(c, m + layer,
+                                        control.equals("none") ? recon : recon * randomReconRatio));
+                            }
                         }
                         rows.add(new MetricsTable.Row(c, "caption.recall", 0.82));
                         rows.add(new MetricsTable.Row(c, "caption.recall_shuffled", 0.09));

@@ -60,10 +60,14 @@ class ProvidersTest {
                 assertTrue(Files.isRegularFile(dir.resolve("captions.json")));
                 assertEquals(12.0, m.get("train.steps"));
                 for (int l = 0; l < 4; l++) {
-                    for (String k : List.of("image_recon_mse", "text_recon_mse", "image_l0")) {
+                    for (String k : List.of("image_recon_mse", "image_recon_rel", "text_recon_mse", "image_l0")) {
                         Double v = m.get("train." + k + ".l" + l);
                         assertTrue(v != null && Double.isFinite(v), cell.id() + ": train." + k + ".l" + l + " = " + v);
                     }
+                    // relative error = MSE / mean square of the same residuals: positive, and below 1 only if the
+                    // SAE reconstructs better than predicting zero would
+                    double rel = m.get("train.image_recon_rel.l" + l);
+                    assertTrue(rel > 0 && rel < 10, cell.id() + ": image_recon_rel.l" + l + " = " + rel);
                 }
                 assertTrue(m.get("train.ce_final") < m.get("train.ce_untrained"), cell.id() + ": " + m);
                 for (String k : List.of("caption.recall", "caption.recall_shuffled")) {
