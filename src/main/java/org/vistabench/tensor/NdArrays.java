@@ -92,21 +92,24 @@ public final class NdArrays {
     }
 
     public static NDArray ownedLongs(NDManager manager, long[] data, Shape shape) {
-        if (shape.size() != data.length) {
-            throw new IllegalArgumentException("shape " + shape + " needs " + shape.size() + " values, got " + data.length);
-        }
-        try (NDArray wrapped = manager.create(data, shape)) {
-            NDArray copy = wrapped.duplicate();
-            copy.attach(manager);
-            return copy;
-        }
+        checkCount(shape, data.length);
+        return cloneOf(manager, manager.create(data, shape));
     }
 
     public static NDArray ownedInts(NDManager manager, int[] data, Shape shape) {
-        if (shape.size() != data.length) {
-            throw new IllegalArgumentException("shape " + shape + " needs " + shape.size() + " values, got " + data.length);
+        checkCount(shape, data.length);
+        return cloneOf(manager, manager.create(data, shape));
+    }
+
+    private static void checkCount(Shape shape, int values) {
+        if (shape.size() != values) {
+            throw new IllegalArgumentException("shape " + shape + " needs " + shape.size() + " values, got " + values);
         }
-        try (NDArray wrapped = manager.create(data, shape)) {
+    }
+
+    /** A torch-owned clone of {@code wrapped} (which may wrap a Java buffer), attached to {@code manager}. */
+    private static NDArray cloneOf(NDManager manager, NDArray wrapped) {
+        try (wrapped) {
             NDArray copy = wrapped.duplicate();
             copy.attach(manager);
             return copy;
