@@ -17,9 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vistabench.VistaException;
@@ -251,9 +249,7 @@ public final class FeatureCache {
     }
 
     private static ProgressBar bar(String label, int total, int done) {
-        ProgressBar pb = new ProgressBarBuilder().setTaskName(label).setInitialMax(total)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500)
-                .showSpeed().build();
+        ProgressBar pb = org.vistabench.io.Progress.bar(label, total, true, true);
         pb.stepTo(done);
         return pb;
     }

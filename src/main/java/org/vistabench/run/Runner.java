@@ -13,9 +13,7 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vistabench.VistaException;
@@ -219,8 +217,7 @@ public final class Runner {
     }
 
     private static ProgressBar bar(int n) {
-        return new ProgressBarBuilder().setTaskName("cells").setInitialMax(n).setUpdateIntervalMillis(1000)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+        return org.vistabench.io.Progress.bar("cells", n, true, false);
     }
 
     /** The {@link CellContext} one provider sees for one cell. */

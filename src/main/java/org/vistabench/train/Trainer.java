@@ -17,9 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vistabench.VistaException;
@@ -238,9 +236,7 @@ public final class Trainer {
     }
 
     private ProgressBar bar(int start) {
-        ProgressBar pb = new ProgressBarBuilder().setTaskName(opts.label()).setInitialMax(cfg.steps())
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(1000)
-                .setMaxRenderedLength(220).build();
+        ProgressBar pb = org.vistabench.io.Progress.bar(opts.label(), cfg.steps(), true, false);
         pb.stepTo(start);
         return pb;
     }

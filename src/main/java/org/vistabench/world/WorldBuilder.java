@@ -6,8 +6,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,10 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntConsumer;
 import java.util.stream.Stream;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vistabench.VistaException;
@@ -434,11 +429,7 @@ public final class WorldBuilder {
     }
 
     private ProgressBar bar(String name, long max) {
-        ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(name).setInitialMax(max)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed();
-        b.setConsumer(new ConsoleProgressBarConsumer(options.progress() ? System.err
-                : new PrintStream(OutputStream.nullOutputStream())));
-        return b.build();
+        return org.vistabench.io.Progress.bar(name, max, options.progress(), true);
     }
 
 
