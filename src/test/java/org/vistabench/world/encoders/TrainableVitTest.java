@@ -75,6 +75,28 @@ class TrainableVitTest {
     }
 
     @Test
+    void denseHeadsReadTheHiddenStateTheProbeAndProjectorRead() {
+        EncoderTrainingData data = SyntheticScenes.make(6, 112, 14, 3);
+        Pixels px = new Pixels(Family.DINOV2, 112);
+        try (NDManager m = NDManager.newBaseManager()) {
+            EncoderTrainer.Trained t = EncoderTrainer.dino(data, new int[] {0, 1, 2, 3}, DIMS, px, FEW, 1, m);
+            Path dir = tmp.resolve("dino");
+            EncoderStage.write(t, Family.DINOV2, new EncoderStage.Settings(DIMS, 16, FEW, FEW, FEW, 4, 4), 1, px, dir);
+            try (VisionEncoder enc = VisionLoader.load(dir, m); NDManager s = m.newSubManager()) {
+                t.vit().tempAttach(s);
+                NDArray x = px.batch(s, data.images(), new int[] {4, 5});
+                TrainableVit.Output mine = t.vit().forward(x, null, null, null);
+                NDArray probed = enc.hiddenState(x, EncoderStage.PROBE_LAYER.get("mini-dino"));
+                assertTrue(maxAbs(EncoderTrainer.denseState(mine), probed) <= 1e-4,
+                        "the dense heads must train the hidden state the probe and the projector read");
+                // hidden_states[-1] is before DINOv2's final layernorm: supervising last_hidden_state instead
+                // leaves the probed features unsupervised up to a per-token rescaling
+                assertTrue(maxAbs(mine.last(), probed) > 1e-2, "last_hidden_state and hidden_states[-1] differ");
+            }
+        }
+    }
+
+    @Test
     void sinCosPositionsEncodeRowAndColumn() {
         float[] t = new float[(1 + 4) * 8];
         TrainableVit.sinCos2d(t, 2, 8, 1);

@@ -1,0 +1,76 @@
+package org.vistabench.world.encoders;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.vistabench.world.Lexicon;
+import org.vistabench.world.Seeds;
+import org.vistabench.world.scene.RenderedScene;
+import org.vistabench.world.scene.SceneGenerator;
+import org.vistabench.world.text.Grammar;
+
+/**
+ * On-demand timing and probe figures of the stage on the mini world's own scenes (not a test: surefire's default
+ * pattern skips *Bench, and a package-wide -Dtest pattern needs {@code -Dbench.real=true}):
+ * {@code mvn -o test -Dtest=RealScenesBench -Dbench.real=true -Dbench.images=2000 [-Dbench.dinoOnly=true]}.
+ */
+class RealScenesBench {
+    static EncoderTrainingData scenes(int count, long seed) {
+        Lexicon lex = Lexicon.mini();
+        SceneGenerator gen = new SceneGenerator(lex);
+        Grammar grammar = new Grammar(lex);
+        int size = SceneGenerator.IMAGE_SIZE;
+        List<float[]> images = new ArrayList<>();
+        List<int[]> cls = new ArrayList<>();
+        List<int[]> col = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            RenderedScene rs = gen.generate(1 + i, Seeds.derive(seed, 11, 1, i));
+            float[] chw = new float[3 * size * size];
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    int rgb = rs.image().getRGB(x, y);
+                    chw[y * size + x] = ((rgb >> 16) & 0xFF) / 255f;
+                    chw[size * size + y * size + x] = ((rgb >> 8) & 0xFF) / 255f;
+                    chw[2 * size * size + y * size + x] = (rgb & 0xFF) / 255f;
+                }
+            }
+            images.add(chw);
+            int[] c = new int[rs.patchOwner().length];
+            int[] k = new int[c.length];
+            for (int p = 0; p < c.length; p++) {
+                int o = rs.patchOwner()[p];
+                c[p] = o < 0 ? -1 : rs.scene().objects().get(o).category();
+                k[p] = o < 0 ? -1 : rs.scene().objects().get(o).colour();
+            }
+            cls.add(c);
+            col.add(k);
+            captions.add(grammar.caption(rs.scene(), new Random(i)));
+        }
+        return new EncoderTrainingData(images, cls, col, captions, new ArrayList<>(grammar.vocabulary()),
+                lex.numCategories(), lex.colours().size(), size, SceneGenerator.PATCH);
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "bench.real", matches = "true")
+    void timeStage() throws Exception {
+        int n = Integer.getInteger("bench.images", 2000);
+        String scale = System.getProperty("bench.scale", "default");
+        EncoderTrainingData data = scenes(n, 7);
+        EncoderStage.Settings s = EncoderStage.Settings.forScale(scale, data.imageSize(), data.patch());
+        if (Boolean.getBoolean("bench.dinoOnly")) {
+            s = new EncoderStage.Settings(s.dims(), s.projDim(), s.dino(), new EncoderTrainer.Schedule(1, 2, 1e-3),
+                    new EncoderTrainer.Schedule(1, 2, 1e-3), s.probeTrainImages(), s.probeTestImages());
+        }
+        Path out = Files.createTempDirectory("enc-bench");
+        long t0 = System.nanoTime();
+        Map<String, Double> figs = EncoderStage.build(data, out, 17, s);
+        System.out.println("stage wall " + (System.nanoTime() - t0) / 1e9 + " s");
+        figs.forEach((k, v) -> System.out.println(k + " = " + v));
+    }
+}
