@@ -129,7 +129,7 @@ public final class WorldBuilder {
                     "train", settings.toMap().get("lm_train"), "corpus", settings.toMap().get("lm_corpus"))));
             keys.put("saes", stageKey("saes", Map.of("lm", keys.get("lm"), "sae", settings.toMap().get("sae"),
                     "data", settings.toMap().get("sae_data"))));
-            keys.put("encoders", stageKey("encoders", Map.of("scenes", keys.get("scenes"))));
+            keys.put("encoders", stageKey("encoders", Map.of("scenes", keys.get("scenes"), "code", EncoderStage.VERSION)));
             Map<String, List<String>> deps = Map.of("scenes", List.of(), "lm", List.of("scenes"),
                     "saes", List.of("lm"), "encoders", List.of("scenes"));
             boolean anyBuilt = false;

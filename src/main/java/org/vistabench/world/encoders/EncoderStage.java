@@ -62,6 +62,12 @@ import org.vistabench.tensor.NdArrays;
  * plus {@code encoders.wall_seconds}. Times vary run to run; they belong in logs and READMEs, never in tables.
  */
 public final class EncoderStage {
+    /**
+     * Part of the encoder stage's cache key: bump it whenever a change here changes the encoders a seed gives, so
+     * cached worlds rebuild this stage (and only this stage).
+     */
+    public static final String VERSION = "encoders-2";
+
     private static final Logger LOG = LoggerFactory.getLogger(EncoderStage.class);
 
     /** Names of the three output folders, in build order. */
