@@ -349,25 +349,9 @@ public final class WorldBuilder {
         int size = SceneGenerator.IMAGE_SIZE;
         for (int i = 0; i < train.scenes().size(); i++) {
             RenderedScene rs = train.scenes().get(i);
-            float[] chw = new float[3 * size * size];
-            for (int y = 0; y < size; y++) {
-                for (int x = 0; x < size; x++) {
-                    int rgb = rs.image().getRGB(x, y);
-                    chw[y * size + x] = ((rgb >> 16) & 0xFF) / 255f;
-                    chw[size * size + y * size + x] = ((rgb >> 8) & 0xFF) / 255f;
-                    chw[2 * size * size + y * size + x] = (rgb & 0xFF) / 255f;
-                }
-            }
-            images.add(chw);
-            int[] c = new int[rs.patchOwner().length];
-            int[] k = new int[c.length];
-            for (int p = 0; p < c.length; p++) {
-                int o = rs.patchOwner()[p];
-                c[p] = o < 0 ? -1 : rs.scene().objects().get(o).category();
-                k[p] = o < 0 ? -1 : rs.scene().objects().get(o).colour();
-            }
-            cls.add(c);
-            col.add(k);
+            images.add(rs.chw01());
+            cls.add(rs.patchCategories());
+            col.add(rs.patchColours());
             java.util.Random r = new java.util.Random(Seeds.derive(settings.seed(), 12, train.imageId(i)));
             captions.add(grammar.caption(rs.scene(), r));
         }

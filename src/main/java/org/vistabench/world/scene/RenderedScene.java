@@ -1,6 +1,7 @@
 package org.vistabench.world.scene;
 
 import java.awt.image.BufferedImage;
+import java.util.function.ToIntFunction;
 
 /**
  * A scene drawn: the RGB image, the exact instance map (per pixel, the index into {@code scene.objects()} of the
@@ -8,4 +9,39 @@ import java.awt.image.BufferedImage;
  * content word the LM reads there.
  */
 public record RenderedScene(Scene scene, BufferedImage image, int[] instanceMap, int[] patchOwner, String[] grid) {
+    /** The image as CHW float values in [0, 1] (what the encoder stage trains on). */
+    public float[] chw01() {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int plane = w * h;
+        float[] chw = new float[3 * plane];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = image.getRGB(x, y);
+                chw[y * w + x] = ((rgb >> 16) & 0xFF) / 255f;
+                chw[plane + y * w + x] = ((rgb >> 8) & 0xFF) / 255f;
+                chw[2 * plane + y * w + x] = (rgb & 0xFF) / 255f;
+            }
+        }
+        return chw;
+    }
+
+    /** Per patch, the owning object's category index, or -1 for background. */
+    public int[] patchCategories() {
+        return perPatch(SceneObject::category);
+    }
+
+    /** Per patch, the owning object's colour index, or -1 for background. */
+    public int[] patchColours() {
+        return perPatch(SceneObject::colour);
+    }
+
+    private int[] perPatch(ToIntFunction<SceneObject> f) {
+        int[] out = new int[patchOwner.length];
+        for (int p = 0; p < out.length; p++) {
+            int o = patchOwner[p];
+            out[p] = o < 0 ? -1 : f.applyAsInt(scene.objects().get(o));
+        }
+        return out;
+    }
 }

@@ -31,25 +31,9 @@ class RealScenesBench {
         List<String> captions = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             RenderedScene rs = gen.generate(1 + i, Seeds.derive(seed, 11, 1, i));
-            float[] chw = new float[3 * size * size];
-            for (int y = 0; y < size; y++) {
-                for (int x = 0; x < size; x++) {
-                    int rgb = rs.image().getRGB(x, y);
-                    chw[y * size + x] = ((rgb >> 16) & 0xFF) / 255f;
-                    chw[size * size + y * size + x] = ((rgb >> 8) & 0xFF) / 255f;
-                    chw[2 * size * size + y * size + x] = (rgb & 0xFF) / 255f;
-                }
-            }
-            images.add(chw);
-            int[] c = new int[rs.patchOwner().length];
-            int[] k = new int[c.length];
-            for (int p = 0; p < c.length; p++) {
-                int o = rs.patchOwner()[p];
-                c[p] = o < 0 ? -1 : rs.scene().objects().get(o).category();
-                k[p] = o < 0 ? -1 : rs.scene().objects().get(o).colour();
-            }
-            cls.add(c);
-            col.add(k);
+            images.add(rs.chw01());
+            cls.add(rs.patchCategories());
+            col.add(rs.patchColours());
             captions.add(grammar.caption(rs.scene(), new Random(i)));
         }
         return new EncoderTrainingData(images, cls, col, captions, new ArrayList<>(grammar.vocabulary()),
