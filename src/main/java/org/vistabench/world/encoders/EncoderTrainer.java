@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.vistabench.tensor.NdArrays;
+import org.vistabench.world.lm.AdamW;
 
 /**
  * The three training objectives. Each owns its heads (kept out of the saved vision model unless HF keeps them, as CLIP's
@@ -250,7 +252,7 @@ final class EncoderTrainer {
         double[] losses = new double[s.steps()];
         int[] order = train.clone();
         int pos = order.length;
-        try (AdamW opt = new AdamW(parent, AdamW.merged(trained.parameters(), heads), 0.05)) {
+        try (AdamW opt = new AdamW(parent, merged(trained.parameters(), heads), Set.of(), 0.9, 0.99, 1e-8, 0.05)) {
             for (int step = 0; step < s.steps(); step++) {
                 int[] batch = new int[Math.min(s.batch(), order.length)];
                 for (int i = 0; i < batch.length; i++) {
@@ -275,7 +277,7 @@ final class EncoderTrainer {
                     }
                     losses[step] = loss;
                 }
-                opt.step(AdamW.schedule(step, s.steps(), s.lr()), 1.0);
+                opt.step(schedule(step, s.steps(), s.lr()), 1.0);
                 if (afterStep != null) {
                     afterStep.run();
                 }
@@ -359,5 +361,26 @@ final class EncoderTrainer {
         NDArray a = NdArrays.owned(m, v, shape);
         a.setRequiresGradient(true);
         return a;
+    }
+
+    /** Adds more parameters (heads, predictors) in the given name order. */
+    static SortedMap<String, NDArray> merged(Map<String, NDArray> a, Map<String, NDArray> b) {
+        TreeMap<String, NDArray> out = new TreeMap<>(a);
+        for (Map.Entry<String, NDArray> e : b.entrySet()) {
+            if (out.put(e.getKey(), e.getValue()) != null) {
+                throw new IllegalArgumentException("parameter " + e.getKey() + " given twice");
+            }
+        }
+        return out;
+    }
+
+    /** Warmup then cosine decay to 10% of {@code peak}. */
+    static double schedule(int step, int total, double peak) {
+        int warm = Math.max(1, total / 10);
+        if (step < warm) {
+            return peak * (step + 1) / warm;
+        }
+        double t = (step - warm) / (double) Math.max(1, total - warm);
+        return peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * t)));
     }
 }
