@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.IntConsumer;
+import java.util.function.ObjLongConsumer;
 import javax.imageio.ImageIO;
 import org.vistabench.data.Rle;
 import org.vistabench.io.AtomicFiles;
@@ -30,6 +31,11 @@ import org.vistabench.world.text.Grammar;
  */
 public final class SceneStage {
     public static final List<String> SPLITS = List.of("train", "val", "test");
+    /**
+     * The encoders' own pretraining scenes: a seed stream of their own, disjoint from every split and from the LM's
+     * extra layouts, never written as images (as DINOv2 or CLIP never saw COCO).
+     */
+    public static final String ENCODER_SPLIT = "encoder";
     private static final ObjectWriter COMPACT = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
     /** A split's scenes with their COCO image ids. */
@@ -48,6 +54,8 @@ public final class SceneStage {
             case "val" -> s.valScenes();
             case "test" -> s.testScenes();
             case "lm" -> s.lmExtraScenes();
+            case ENCODER_SPLIT -> throw new IllegalArgumentException("the encoder scenes' count is the encoder stage's"
+                    + " (render them with an explicit count)");
             default -> throw new IllegalArgumentException("unknown split " + split);
         };
     }
@@ -57,6 +65,7 @@ public final class SceneStage {
             case "train" -> 1;
             case "val" -> 2;
             case "test" -> 3;
+            case ENCODER_SPLIT -> 5;
             default -> 4;
         };
     }
@@ -66,34 +75,45 @@ public final class SceneStage {
             case "train" -> 1;
             case "val" -> 1 + s.trainScenes();
             case "test" -> 1 + s.trainScenes() + s.valScenes();
+            case ENCODER_SPLIT -> 2_000_001;
             default -> 1_000_001;
         };
     }
 
     public static Split generate(WorldSettings s, Lexicon lex, String split, IntConsumer progress) {
-        SceneGenerator gen = new SceneGenerator(lex);
-        int n = count(s, split);
-        long first = firstId(s, split);
-        List<RenderedScene> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(gen.generate(first + i, Seeds.derive(s.seed(), 11, stream(split), i)));
+        List<RenderedScene> out = new ArrayList<>(count(s, split));
+        render(s, lex, split, (rs, id) -> {
+            out.add(rs);
             progress.accept(1);
-        }
-        return new Split(split, first, out);
+        });
+        return new Split(split, firstId(s, split), out);
     }
 
     /** A split's scenes as LM entries only (no pixels kept: the LM-only layouts never need them). */
     public static List<LmCorpus.Entry> generateEntries(WorldSettings s, Lexicon lex, String split, IntConsumer progress) {
-        SceneGenerator gen = new SceneGenerator(lex);
-        int n = count(s, split);
-        long first = firstId(s, split);
-        List<LmCorpus.Entry> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            RenderedScene rs = gen.generate(first + i, Seeds.derive(s.seed(), 11, stream(split), i));
+        List<LmCorpus.Entry> out = new ArrayList<>(count(s, split));
+        render(s, lex, split, (rs, id) -> {
             out.add(new LmCorpus.Entry(rs.scene(), rs.grid(), rs.patchOwner()));
             progress.accept(1);
-        }
+        });
         return out;
+    }
+
+    /**
+     * Draws a split's scenes one at a time, in order, handing each with its image id to {@code each} (which keeps
+     * what it needs: a caller that only wants labels or 8-bit pixels never holds every drawn image at once).
+     */
+    public static void render(WorldSettings s, Lexicon lex, String split, ObjLongConsumer<RenderedScene> each) {
+        render(s, lex, split, count(s, split), each);
+    }
+
+    /** As {@link #render(WorldSettings, Lexicon, String, ObjLongConsumer)}, the first {@code n} scenes of a stream. */
+    public static void render(WorldSettings s, Lexicon lex, String split, int n, ObjLongConsumer<RenderedScene> each) {
+        SceneGenerator gen = new SceneGenerator(lex);
+        long first = firstId(s, split);
+        for (int i = 0; i < n; i++) {
+            each.accept(gen.generate(first + i, Seeds.derive(s.seed(), 11, stream(split), i)), first + i);
+        }
     }
 
     public static List<LmCorpus.Entry> entries(Split split) {

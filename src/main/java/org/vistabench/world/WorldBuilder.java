@@ -29,6 +29,7 @@ import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
 import org.vistabench.world.encoders.EncoderStage;
 import org.vistabench.world.encoders.EncoderTrainingData;
+import org.vistabench.world.encoders.PackedImages;
 import org.vistabench.world.lm.LmCorpus;
 import org.vistabench.world.lm.LmStage;
 import org.vistabench.world.lm.MiniGemma;
@@ -124,38 +125,59 @@ public final class WorldBuilder {
             Map<String, StageRecord> old = readManifest();
             Map<String, StageRecord> now = new LinkedHashMap<>();
             Map<String, String> keys = new LinkedHashMap<>();
-            keys.put("scenes", stageKey("scenes", Map.of("settings", sceneSettings())));
-            keys.put("lm", stageKey("lm", Map.of("scenes", keys.get("scenes"), "arch", settings.toMap().get("lm_arch"),
-                    "train", settings.toMap().get("lm_train"), "corpus", settings.toMap().get("lm_corpus"))));
+            keys.put("scenes", stageKey("scenes", Map.of("settings", sceneSettings(),
+                    "painter", SceneGenerator.PAINTER_VERSION)));
+            // The LM reads layouts (word grids and captions drawn in memory), never the pixels or the files of the
+            // scene stage: its key names the layout settings, so a change in how scenes are drawn leaves it cached.
+            keys.put("lm", stageKey("lm", Map.of("scenes", stageKey("scenes", Map.of("settings", sceneSettings())),
+                    "arch", settings.toMap().get("lm_arch"),
+                    "train", settings.toMap().get("lm_train"), "corpus", settings.toMap().get("lm_corpus"),
+                    "corpus_code", LmCorpus.VERSION)));
             keys.put("saes", stageKey("saes", Map.of("lm", keys.get("lm"), "sae", settings.toMap().get("sae"),
                     "data", settings.toMap().get("sae_data"))));
-            keys.put("encoders", stageKey("encoders", Map.of("scenes", keys.get("scenes"), "code", EncoderStage.VERSION)));
-            Map<String, List<String>> deps = Map.of("scenes", List.of(), "lm", List.of("scenes"),
+            keys.put("encoders", stageKey("encoders", Map.of("scenes", keys.get("scenes"), "code", EncoderStage.VERSION,
+                    "pretrain_scenes", EncoderStage.pretrainScenes(settings.scale()))));
+            Map<String, List<String>> deps = Map.of("scenes", List.of(), "lm", List.of(),
                     "saes", List.of("lm"), "encoders", List.of("scenes"));
             boolean anyBuilt = false;
-            for (String stage : STAGES) {
-                boolean depRebuilt = false;
-                for (String d : deps.get(stage)) {
-                    depRebuilt |= !"cached".equals(now.get(d).status()) && !"cached-missing".equals(now.get(d).status());
+            // The encoder stage needs only the scenes and trains on its own threads, while the LM stage trains on
+            // options.threads() (1 by default): on two cores it runs beside the LM and SAE stages instead of after them.
+            java.util.concurrent.ExecutorService side = null;
+            java.util.concurrent.Future<StageRecord> encoders = null;
+            try {
+                for (String stage : STAGES) {
+                    if (stage.equals(SIDE_STAGE) && encoders != null) {
+                        now.put(stage, join(encoders));
+                        anyBuilt = true;
+                        continue;
+                    }
+                    String why = why(stage, deps, now, old, keys);
+                    if (why == null) {
+                        StageRecord prev = old.get(stage);
+                        now.put(stage, new StageRecord(prev.key(), "missing".equals(prev.status()) ? "cached-missing"
+                                : "cached", prev.files(), prev.quality(), prev.reason()));
+                        LOG.info("world {}: stage {} is cached and verified", root.getFileName(), stage);
+                    } else {
+                        now.put(stage, timedBuild(stage, keys.get(stage), old.get(stage), why));
+                        anyBuilt = true;
+                    }
+                    if (stage.equals("scenes") && encoders == null) {
+                        String sideWhy = why(SIDE_STAGE, deps, now, old, keys);
+                        if (sideWhy != null) {
+                            side = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                                Thread t = new Thread(r, "world-encoders");
+                                t.setDaemon(true);
+                                return t;
+                            });
+                            StageRecord prev = old.get(SIDE_STAGE);
+                            encoders = side.submit(() -> timedBuild(SIDE_STAGE, keys.get(SIDE_STAGE), prev, sideWhy));
+                        }
+                    }
                 }
-                StageRecord prev = old.get(stage);
-                String why = options.force() ? "--force" : depRebuilt ? "its input stage was rebuilt"
-                        : verify(stage, prev, keys.get(stage));
-                if (why == null) {
-                    now.put(stage, new StageRecord(prev.key(), "missing".equals(prev.status()) ? "cached-missing" : "cached",
-                            prev.files(), prev.quality(), prev.reason()));
-                    LOG.info("world {}: stage {} is cached and verified", root.getFileName(), stage);
-                    continue;
+            } finally {
+                if (side != null) {
+                    side.shutdownNow();
                 }
-                if (prev != null || options.force()) {
-                    LOG.warn("world {}: rebuilding stage {}: {}", root.getFileName(), stage, why);
-                }
-                long t0 = System.nanoTime();
-                now.put(stage, build(stage, keys.get(stage)));
-                seconds.put(stage, (System.nanoTime() - t0) / 1e9);
-                LOG.info("world {}: stage {} built in {} s", root.getFileName(), stage,
-                        String.format("%.1f", seconds.get(stage)));
-                anyBuilt = true;
             }
             if (anyBuilt || !Files.exists(root.resolve("README.md"))) {
                 writeManifest(now);
@@ -170,6 +192,53 @@ public final class WorldBuilder {
             return root;
         } finally {
             JniUtils.setNumThreads(previousThreads);
+        }
+    }
+
+    /** The stage built on a thread of its own, beside the LM and SAE stages (it depends only on the scenes). */
+    private static final String SIDE_STAGE = "encoders";
+
+    /** Null when {@code stage} may stay as cached, else why it must be built. */
+    private String why(String stage, Map<String, List<String>> deps, Map<String, StageRecord> now,
+                       Map<String, StageRecord> old, Map<String, String> keys) {
+        boolean depRebuilt = false;
+        for (String d : deps.get(stage)) {
+            depRebuilt |= !"cached".equals(now.get(d).status()) && !"cached-missing".equals(now.get(d).status());
+        }
+        return options.force() ? "--force" : depRebuilt ? "its input stage was rebuilt"
+                : verify(stage, old.get(stage), keys.get(stage));
+    }
+
+    private StageRecord timedBuild(String stage, String key, StageRecord prev, String why) {
+        if (prev != null || options.force()) {
+            LOG.warn("world {}: rebuilding stage {}: {}", root.getFileName(), stage, why);
+        }
+        long t0 = System.nanoTime();
+        StageRecord r = build(stage, key);
+        double sec = (System.nanoTime() - t0) / 1e9;
+        synchronized (seconds) {
+            seconds.put(stage, sec);
+        }
+        LOG.info("world {}: stage {} built in {} s", root.getFileName(), stage, String.format("%.1f", sec));
+        return r;
+    }
+
+    /** Waits for the side stage; its failure is rethrown as it was thrown. */
+    private static StageRecord join(java.util.concurrent.Future<StageRecord> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VistaException(ExitCodes.INTERNAL, "interrupted while the encoder stage was building", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new VistaException(ExitCodes.INTERNAL, "encoder stage: " + c, c);
         }
     }
 
@@ -338,25 +407,29 @@ public final class WorldBuilder {
         return new StageRecord(key, "built", hashes(List.of("encoders")), new TreeMap<>(q), null);
     }
 
-    /** The train split as pixels and exact per-patch labels, for the encoder stage. */
+    /**
+     * What the encoders are pretrained on: {@link EncoderStage#pretrainScenes} scenes of their own seed stream
+     * ({@link SceneStage#ENCODER_SPLIT}), disjoint from the dataset's splits, as 8-bit pixels and exact per-patch
+     * labels. Measured at default scale, mini-dino, 2100 x 16: trained on the train split (1808 scenes after the
+     * probe's hold-out) the dense objective memorises (train loss 0.03, object-patch probe 0.63) and the projector
+     * then learns on features much cleaner than the test split's; on 5808 scenes, 0.26 and 0.77.
+     */
     private EncoderTrainingData encoderData() {
-        SceneStage.Split train = split("train");
         Grammar grammar = new Grammar(lex);
-        List<float[]> images = new ArrayList<>();
+        PackedImages images = new PackedImages();
         List<int[]> cls = new ArrayList<>();
         List<int[]> col = new ArrayList<>();
         List<String> captions = new ArrayList<>();
-        int size = SceneGenerator.IMAGE_SIZE;
-        for (int i = 0; i < train.scenes().size(); i++) {
-            RenderedScene rs = train.scenes().get(i);
-            images.add(rs.chw01());
-            cls.add(rs.patchCategories());
-            col.add(rs.patchColours());
-            java.util.Random r = new java.util.Random(Seeds.derive(settings.seed(), 12, train.imageId(i)));
-            captions.add(grammar.caption(rs.scene(), r));
-        }
+        SceneStage.render(settings, lex, SceneStage.ENCODER_SPLIT, EncoderStage.pretrainScenes(settings.scale()),
+                (rs, imageId) -> {
+                    images.add(rs.chw8());
+                    cls.add(rs.patchCategories());
+                    col.add(rs.patchColours());
+                    captions.add(grammar.caption(rs.scene(), new java.util.Random(Seeds.derive(settings.seed(), 12,
+                            imageId))));
+                });
         return new EncoderTrainingData(images, cls, col, captions, new ArrayList<>(grammar.vocabulary()),
-                lex.numCategories(), lex.colours().size(), size, SceneGenerator.PATCH);
+                lex.numCategories(), lex.colours().size(), SceneGenerator.IMAGE_SIZE, SceneGenerator.PATCH);
     }
 
     private Map<String, String> hashes(List<String> paths) {

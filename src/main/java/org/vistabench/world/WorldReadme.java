@@ -116,6 +116,9 @@ final class WorldReadme {
                     aq.get(p + "concept_share"), aq.get(p + "dominant_concept_share")));
         }
         b.append("\n## Encoders\n\n");
+        b.append("Trained on ").append(org.vistabench.world.encoders.EncoderStage.pretrainScenes(s.scale()))
+                .append(" scenes of their own (a seed stream apart from every split; the probe tests on held-out ones"
+                        + "). The stage runs beside the LM and SAE stages, so the timings below overlap.\n\n");
         WorldBuilder.StageRecord enc = stages.get("encoders");
         if (enc == null || enc.status().contains("missing")) {
             b.append("Missing: ").append(enc == null ? "not built" : enc.reason()).append("\n\n");

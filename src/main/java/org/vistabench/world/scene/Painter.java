@@ -24,6 +24,9 @@ import org.vistabench.world.Lexicon;
  * state is a visible cue (open/closed eyes and "z" marks, highlight/dark spots, a crack).
  */
 final class Painter {
+    /** Part of the scene stage's cache key: bump it whenever a change here changes the pixels a layout gives. */
+    static final String VERSION = "painter-1";
+
     static final int[][] COLOUR_RGB = {
         {214, 40, 40}, {46, 160, 67}, {40, 90, 220}, {240, 210, 40},
         {245, 130, 30}, {140, 60, 190}, {240, 130, 180}, {125, 75, 40},

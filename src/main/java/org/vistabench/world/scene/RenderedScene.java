@@ -9,21 +9,35 @@ import java.util.function.ToIntFunction;
  * content word the LM reads there.
  */
 public record RenderedScene(Scene scene, BufferedImage image, int[] instanceMap, int[] patchOwner, String[] grid) {
-    /** The image as CHW float values in [0, 1] (what the encoder stage trains on). */
+    /** The image as CHW float values in [0, 1] (what the encoder stage trains on): {@link #unit} of {@link #chw8}. */
     public float[] chw01() {
+        return unit(chw8());
+    }
+
+    /** The image as CHW 8-bit values (a quarter of {@link #chw01}'s memory, the same information). */
+    public byte[] chw8() {
         int w = image.getWidth();
         int h = image.getHeight();
         int plane = w * h;
-        float[] chw = new float[3 * plane];
+        byte[] chw = new byte[3 * plane];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int rgb = image.getRGB(x, y);
-                chw[y * w + x] = ((rgb >> 16) & 0xFF) / 255f;
-                chw[plane + y * w + x] = ((rgb >> 8) & 0xFF) / 255f;
-                chw[2 * plane + y * w + x] = (rgb & 0xFF) / 255f;
+                chw[y * w + x] = (byte) (rgb >> 16);
+                chw[plane + y * w + x] = (byte) (rgb >> 8);
+                chw[2 * plane + y * w + x] = (byte) rgb;
             }
         }
         return chw;
+    }
+
+    /** 8-bit values as floats in [0, 1] ({@code v / 255}, exactly as {@link #chw01} gives them). */
+    public static float[] unit(byte[] chw8) {
+        float[] out = new float[chw8.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (chw8[i] & 0xFF) / 255f;
+        }
+        return out;
     }
 
     /** Per patch, the owning object's category index, or -1 for background. */

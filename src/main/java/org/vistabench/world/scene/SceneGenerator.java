@@ -22,6 +22,8 @@ public final class SceneGenerator {
     public static final int GRID = IMAGE_SIZE / PATCH;
     public static final int MIN_PATCHES = 4;
     public static final double MIN_COVER = 0.3;
+    /** Version of the drawing code (layouts are unaffected by it): part of the scene stage's cache key. */
+    public static final String PAINTER_VERSION = Painter.VERSION;
 
     private final Lexicon lexicon;
     private final Painter painter;

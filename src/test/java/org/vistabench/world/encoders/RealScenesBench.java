@@ -17,7 +17,8 @@ import org.vistabench.world.text.Grammar;
 /**
  * On-demand timing and probe figures of the stage on the mini world's own scenes (not a test: surefire's default
  * pattern skips *Bench, and a package-wide -Dtest pattern needs {@code -Dbench.real=true}):
- * {@code mvn -o test -Dtest=RealScenesBench -Dbench.real=true -Dbench.images=2000 [-Dbench.dinoOnly=true]}.
+ * {@code mvn -o test -Dtest=RealScenesBench -Dbench.real=true -Dbench.images=2000 [-Dbench.dinoOnly=true]
+ * [-Dbench.dinoSteps=700 -Dbench.dinoBatch=16 -Dbench.dinoLr=4e-3]}.
  */
 class RealScenesBench {
     static EncoderTrainingData scenes(int count, long seed) {
@@ -47,6 +48,12 @@ class RealScenesBench {
         String scale = System.getProperty("bench.scale", "default");
         EncoderTrainingData data = scenes(n, 7);
         EncoderStage.Settings s = EncoderStage.Settings.forScale(scale, data.imageSize(), data.patch());
+        if (System.getProperty("bench.dinoSteps") != null) {
+            s = new EncoderStage.Settings(s.dims(), s.projDim(), new EncoderTrainer.Schedule(
+                    Integer.getInteger("bench.dinoSteps"), Integer.getInteger("bench.dinoBatch", s.dino().batch()),
+                    Double.parseDouble(System.getProperty("bench.dinoLr", Double.toString(s.dino().lr())))),
+                    s.clip(), s.ijepa(), s.probeTrainImages(), s.probeTestImages());
+        }
         if (Boolean.getBoolean("bench.dinoOnly")) {
             s = new EncoderStage.Settings(s.dims(), s.projDim(), s.dino(), new EncoderTrainer.Schedule(1, 2, 1e-3),
                     new EncoderTrainer.Schedule(1, 2, 1e-3), s.probeTrainImages(), s.probeTestImages());

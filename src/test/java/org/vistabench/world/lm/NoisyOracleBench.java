@@ -1,0 +1,53 @@
+package org.vistabench.world.lm;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.vistabench.world.Lexicon;
+import org.vistabench.world.SceneStage;
+import org.vistabench.world.WorldSettings;
+import org.vistabench.world.text.Grammar;
+import org.vistabench.world.text.WordTokenizer;
+
+/**
+ * On-demand: how the built world's LM reads a word-grid prefix whose object words are corrupted, each replaced with
+ * probability p by another category's name (what an imperfect encoder + projector hands it). Not a test:
+ * {@code mvn -o test -Dtest=NoisyOracleBench -Dbench.world=<world dir> [-Dbench.p=0,0.1,0.2,0.3]}.
+ */
+class NoisyOracleBench {
+    @Test
+    @EnabledIfSystemProperty(named = "bench.world", matches = ".+")
+    void recallUnderNoise() {
+        Path world = Path.of(System.getProperty("bench.world"));
+        WorldSettings s = WorldSettings.of("default", 17);
+        Lexicon lex = Lexicon.mini();
+        WordTokenizer tok = LmStage.tokenizer(lex);
+        MiniGemmaConfig cfg = LmStage.config(tok, s.hidden(), s.layers(), s.heads(), s.kvHeads(), s.headDim(),
+                s.intermediate());
+        LmCorpus corpus = new LmCorpus(new Grammar(lex), tok, s.firstObjectShare(), s.maxTurns(), s.maxTokens());
+        List<LmCorpus.Entry> test = SceneStage.generateEntries(s, lex, "test", i -> { });
+        try (NDManager m = NDManager.newBaseManager()) {
+            MiniGemma model = MiniGemma.load(cfg, world.resolve("lm/model.safetensors"), m);
+            for (String ps : System.getProperty("bench.p", "0,0.1,0.2,0.3,0.4").split(",")) {
+                double p = Double.parseDouble(ps);
+                Random r = new Random(5);
+                List<LmCorpus.Entry> noisy = new ArrayList<>();
+                for (LmCorpus.Entry e : test) {
+                    String[] g = e.grid().clone();
+                    for (int i = 0; i < g.length; i++) {
+                        if (e.owners()[i] >= 0 && r.nextDouble() < p) {
+                            g[i] = lex.category(r.nextInt(lex.numCategories())).name();
+                        }
+                    }
+                    noisy.add(new LmCorpus.Entry(e.scene(), g, e.owners()));
+                }
+                OracleEval.Result res = new OracleEval(noisy, corpus, tok, lex, m).evaluate(model, false);
+                System.out.printf("p=%.2f recall %.3f precision %.3f%n", p, res.recall(), res.precision());
+            }
+        }
+    }
+}
