@@ -131,8 +131,7 @@ public final class WorldBuilder {
             // scene stage: its key names the layout settings, so a change in how scenes are drawn leaves it cached.
             keys.put("lm", stageKey("lm", Map.of("scenes", stageKey("scenes", Map.of("settings", sceneSettings())),
                     "arch", settings.toMap().get("lm_arch"),
-                    "train", settings.toMap().get("lm_train"), "corpus", settings.toMap().get("lm_corpus"),
-                    "corpus_code", LmCorpus.VERSION)));
+                    "train", settings.toMap().get("lm_train"), "corpus", settings.toMap().get("lm_corpus"))));
             keys.put("saes", stageKey("saes", Map.of("lm", keys.get("lm"), "sae", settings.toMap().get("sae"),
                     "data", settings.toMap().get("sae_data"))));
             keys.put("encoders", stageKey("encoders", Map.of("scenes", keys.get("scenes"), "code", EncoderStage.VERSION,

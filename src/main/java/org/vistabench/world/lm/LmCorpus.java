@@ -20,10 +20,6 @@ public final class LmCorpus {
     }
 
     private static final String[] KINDS = {"grid", "caption", "text-qa"};
-    /** Upper end of the per-document corruption rate of grid documents; see {@link #noisyGrid}. */
-    public static final double GRID_NOISE = 0.4;
-    /** Part of the LM stage's cache key: bump it whenever a change here changes the documents a seed draws. */
-    public static final String VERSION = "corpus-2";
     /** Share of grid documents, plain captions and caption + question documents in a batch. */
     public static final double[] WEIGHTS = {0.85, 0.05, 0.10};
     private static final String[] QUESTION_KINDS = {"object", "describe", "colour", "count", "state", "presence",
@@ -88,15 +84,14 @@ public final class LmCorpus {
         Scene s = e.scene();
         return switch (kind) {
             case "grid" -> {
-                String grid = gridText(noisyGrid(e, r));
                 List<Grammar.QA> turns = new ArrayList<>();
                 turns.add(r.nextDouble() < firstObjectShare ? grammar.objectQa(s)
                         : question(QUESTION_KINDS[pick(QUESTION_WEIGHTS, r.nextDouble())], s, r));
-                LmDoc doc = chat(grid, turns);
+                LmDoc doc = chat(gridText(e.grid()), turns);
                 // follow-up turns while the document stays within the token budget (little padding per batch)
                 while (turns.size() < maxTurns) {
                     turns.add(question(QUESTION_KINDS[pick(QUESTION_WEIGHTS, r.nextDouble())], s, r));
-                    LmDoc longer = chat(grid, turns);
+                    LmDoc longer = chat(gridText(e.grid()), turns);
                     if (longer.tokens().length > maxTokens) {
                         break;
                     }
@@ -109,28 +104,6 @@ public final class LmCorpus {
                     QUESTION_KINDS[2 + r.nextInt(QUESTION_KINDS.length - 2)], s, r)));
             default -> throw new IllegalArgumentException("unknown document kind " + kind);
         };
-    }
-
-    /**
-     * The grid a training document shows: half the time the scene's own; otherwise each object patch's word is
-     * replaced, with a probability p drawn uniformly from [0, {@link #GRID_NOISE}), by a random category name, and
-     * each background patch's with probability p / 8, while the answers stay the scene's truth. An encoder and
-     * projector hand the LM such prefixes (some patches read as the wrong object); an LM trained on clean grids only
-     * lost a quarter of its recall at p = 0.3 (0.95 -> 0.74, precision 1.00 -> 0.59), where one trained this way
-     * learns that an object needs the support of several patches. The oracle test reads clean grids.
-     */
-    String[] noisyGrid(Entry e, Random r) {
-        if (r.nextBoolean()) {
-            return e.grid();
-        }
-        double p = r.nextDouble() * GRID_NOISE;
-        String[] g = e.grid().clone();
-        for (int i = 0; i < g.length; i++) {
-            if (r.nextDouble() < (e.owners()[i] >= 0 ? p : p / 8)) {
-                g[i] = grammar.lexicon().category(r.nextInt(grammar.lexicon().numCategories())).name();
-            }
-        }
-        return g;
     }
 
     /** A one-turn chat document (the oracle format when {@code prefix} is a grid). */

@@ -17,6 +17,12 @@ import org.vistabench.world.text.WordTokenizer;
  * On-demand: how the built world's LM reads a word-grid prefix whose object words are corrupted, each replaced with
  * probability p by another category's name (what an imperfect encoder + projector hands it). Not a test:
  * {@code mvn -o test -Dtest=NoisyOracleBench -Dbench.world=<world dir> [-Dbench.p=0,0.1,0.2,0.3]}.
+ *
+ * <p>Measured on the default world (seed 17), recall / precision at p = 0, 0.1, 0.2, 0.3, 0.4: 0.950/1.000,
+ * 0.912/0.842, 0.795/0.705, 0.736/0.594, 0.681/0.539. An LM trained with half its grid documents corrupted at
+ * p ~ U(0, 0.4) gave 0.907/0.995, 0.883/0.959, 0.781/0.886, 0.714/0.815, 0.643/0.740: more precise, no better recall;
+ * mini-dino's caption recall rose only 0.571 -> 0.605 and mini-clip's SAE loss then lowered the layer-3 error
+ * only 1.6x, so that change was not kept.
  */
 class NoisyOracleBench {
     @Test
