@@ -125,11 +125,12 @@ public final class WorldBuilder {
             Map<String, StageRecord> old = readManifest();
             Map<String, StageRecord> now = new LinkedHashMap<>();
             Map<String, String> keys = new LinkedHashMap<>();
+            // The LM reads layouts (word grids and captions drawn in memory), never the pixels or the files of the
+            // scene stage: its key names the layout settings only, so a change in how scenes are drawn leaves it cached.
+            String layouts = stageKey("scenes", Map.of("settings", sceneSettings()));
             keys.put("scenes", stageKey("scenes", Map.of("settings", sceneSettings(),
                     "painter", SceneGenerator.PAINTER_VERSION)));
-            // The LM reads layouts (word grids and captions drawn in memory), never the pixels or the files of the
-            // scene stage: its key names the layout settings, so a change in how scenes are drawn leaves it cached.
-            keys.put("lm", stageKey("lm", Map.of("scenes", stageKey("scenes", Map.of("settings", sceneSettings())),
+            keys.put("lm", stageKey("lm", Map.of("scenes", layouts,
                     "arch", settings.toMap().get("lm_arch"),
                     "train", settings.toMap().get("lm_train"), "corpus", settings.toMap().get("lm_corpus"))));
             keys.put("saes", stageKey("saes", Map.of("lm", keys.get("lm"), "sae", settings.toMap().get("sae"),
@@ -160,7 +161,7 @@ public final class WorldBuilder {
                         now.put(stage, timedBuild(stage, keys.get(stage), old.get(stage), why));
                         anyBuilt = true;
                     }
-                    if (stage.equals("scenes") && encoders == null) {
+                    if (stage.equals("scenes")) {
                         String sideWhy = why(SIDE_STAGE, deps, now, old, keys);
                         if (sideWhy != null) {
                             side = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {

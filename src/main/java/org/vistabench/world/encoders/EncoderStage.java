@@ -102,8 +102,8 @@ public final class EncoderStage {
             TrainableVit.Dims dims = new TrainableVit.Dims(128, 4, 4, 512, imageSize, patch);
             // the tiny world (a few dozen scenes, a 32-wide LM) is for smoke runs: a smaller ViT keeps it fast
             TrainableVit.Dims small = new TrainableVit.Dims(64, 2, 4, 256, imageSize, patch);
-            // Batch sizes follow each
-            // objective's needs: contrastive and masked prediction want more images per step, the dense loss more steps.
+            // Batch sizes follow each objective's needs: contrastive and masked prediction want more images per step,
+            // the dense loss more steps.
             switch (scale == null ? "" : scale) {
                 case "tiny":
                     return new Settings(small, 32, new EncoderTrainer.Schedule(60, 16, DINO_LR),
