@@ -53,12 +53,10 @@ class NoisyOracleBench {
                 List<LmCorpus.Entry> noisy = new ArrayList<>();
                 for (LmCorpus.Entry e : test) {
                     String[] g = e.grid().clone();
-                    for (int i = 0; i < g.length && categoryOnly; i++) {
-                        if (e.owners()[i] >= 0) {
+                    for (int i = 0; i < g.length; i++) {
+                        if (e.owners()[i] >= 0 && categoryOnly) {
                             g[i] = lex.category(e.scene().objects().get(e.owners()[i]).category()).name();
                         }
-                    }
-                    for (int i = 0; i < g.length; i++) {
                         if (e.owners()[i] >= 0 && r.nextDouble() < p) {
                             g[i] = lex.category(r.nextInt(lex.numCategories())).name();
                         }
