@@ -8,9 +8,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,6 +67,7 @@ public final class Trainer {
     private final List<TrainExample> examples;
     private final VistaObjective objective;
     private final Options opts;
+    private final String fingerprint;
 
     public Trainer(TrainConfig cfg, LmBackbone lm, VisualPrompt prompt, FeatureSource features,
                    List<TrainExample> examples, SortedMap<Integer, SaeConstraint> constraints, Options opts) {
@@ -84,6 +89,26 @@ public final class Trainer {
         if (examples.isEmpty()) {
             throw new VistaException(ExitCodes.CELL_FAILED, opts.label() + ": no training examples");
         }
+        this.fingerprint = cfg.fingerprint() + ";examples=" + examples.size() + ":" + digest(this.examples);
+    }
+
+    /** SHA-256 (first 16 hex digits) of the examples' feature rows and answer ids: a resume refuses changed data. */
+    static String digest(List<TrainExample> examples) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (TrainExample ex : examples) {
+            ByteBuffer buf = ByteBuffer.allocate(8 * (2 + ex.answerIds().length));
+            buf.putLong(ex.featureRow()).putLong(ex.answerIds().length);
+            for (long v : ex.answerIds()) {
+                buf.putLong(v);
+            }
+            md.update(buf.array());
+        }
+        return HexFormat.of().formatHex(md.digest()).substring(0, 16);
     }
 
     public VistaObjective objective() {
@@ -119,9 +144,9 @@ public final class Trainer {
         Path traceFile = opts.workDir() == null ? null : opts.workDir().resolve("trace.csv");
         if (opts.resume() && ckpt != null && Files.isRegularFile(ckpt)) {
             TrainCheckpoint c = TrainCheckpoint.read(ckpt);
-            if (!c.fingerprint().equals(cfg.fingerprint())) {
+            if (!c.fingerprint().equals(fingerprint)) {
                 throw new VistaException(ExitCodes.CELL_FAILED, ckpt + ": checkpoint was made with another train"
-                        + " configuration (" + c.fingerprint() + "), this run has " + cfg.fingerprint());
+                        + " configuration or data (" + c.fingerprint() + "), this run has " + fingerprint);
             }
             projector.assign(c.projector());
             adam.restore(c.optimizer(), c.optimizerSteps());
@@ -161,7 +186,7 @@ public final class Trainer {
                 if (ckpt != null && (last || (cfg.checkpointEvery() > 0 && done % cfg.checkpointEvery() == 0))) {
                     // Trace first: a checkpoint never points past the rows on disk.
                     TraceCsv.write(traceFile, layers, trace);
-                    TrainCheckpoint.save(ckpt, projector, adam, order, done, cfg.fingerprint());
+                    TrainCheckpoint.save(ckpt, projector, adam, order, done, fingerprint);
                 }
             }
         }

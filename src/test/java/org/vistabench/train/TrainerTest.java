@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vistabench.VistaException;
 import org.vistabench.data.feature.InMemoryFeatures;
 import org.vistabench.model.projector.Projector;
 import org.vistabench.model.sae.Sae;
@@ -68,6 +71,27 @@ class TrainerTest {
             if (e.step() == 1) {
                 assertTrue(e.getMessage().contains("last finite step 0: ce="), e.getMessage());
             }
+        }
+    }
+
+    @Test
+    void resumeRefusesACheckpointMadeOnOtherExamples(@TempDir Path dir) {
+        try (NDManager m = NDManager.newBaseManager(); ToySetup s = new ToySetup(m, 8, 16, 4, 6, 8, 1)) {
+            Trainer.Options opts = new Trainer.Options(dir, true, false, "toy-cell", null);
+            new Trainer(s.config(4, 0), s.lm, s.prompt, s.features, s.examples, new TreeMap<>(), opts).train(m)
+                    .projector().close();
+            // Same count and configuration, one answer changed: the data order would line up, the data would not.
+            List<TrainExample> changed = new ArrayList<>(s.examples);
+            changed.set(3, new TrainExample(3, new long[] {7, 7, ToySetup.EOT}));
+            Trainer other = new Trainer(s.config(4, 0), s.lm, s.prompt, s.features, changed, new TreeMap<>(), opts);
+            VistaException e = assertThrows(VistaException.class, () -> other.train(m));
+            assertTrue(e.getMessage().contains("another train configuration or data"), e.getMessage());
+            assertEquals(3, e.exitCode());
+            // The unchanged examples resume (the cell is already complete: nothing more to train).
+            TrainResult again = new Trainer(s.config(4, 0), s.lm, s.prompt, s.features, s.examples,
+                    new TreeMap<>(), opts).train(m);
+            assertEquals(4, again.resumedFrom());
+            again.projector().close();
         }
     }
 
