@@ -11,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -26,6 +24,7 @@ import org.vistabench.data.feature.CachedFeatures;
 import org.vistabench.data.feature.FeatureKey;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
+import org.vistabench.io.Sha256;
 import org.vistabench.tensor.DType;
 import org.vistabench.tensor.SafeTensorsWriter;
 
@@ -261,7 +260,7 @@ public final class FeatureCache {
     public static String hashModelFiles(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             List<Path> files = s.filter(Files::isRegularFile).sorted().toList();
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            MessageDigest md = Sha256.digest();
             byte[] buf = new byte[1 << 20];
             for (Path f : files) {
                 md.update((dir.relativize(f).toString().replace('\\', '/') + "\n" + Files.size(f) + "\n")
@@ -273,11 +272,9 @@ public final class FeatureCache {
                     }
                 }
             }
-            return HexFormat.of().formatHex(md.digest());
+            return Sha256.hex(md);
         } catch (IOException e) {
             throw new VistaException(ExitCodes.CELL_FAILED, dir + ": cannot hash model files: " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -287,11 +284,6 @@ public final class FeatureCache {
         for (long id : ids) {
             sb.append(id).append('\n');
         }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(sb.toString());
     }
 }

@@ -5,15 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.vistabench.io.Sha256;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -69,7 +67,7 @@ public final class GoldenLoader {
         if (!loader.errors.isEmpty()) {
             throw new GoldenException(loader.errors);
         }
-        return new Golden(path, sha256(bytes), name, claims);
+        return new Golden(path, Sha256.hex(bytes), name, claims);
     }
 
     private String parse(String text, List<Claim> claims) {
@@ -501,13 +499,5 @@ public final class GoldenLoader {
             return "a mapping";
         }
         return "a " + node.getNodeId();
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -8,11 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +22,7 @@ import org.vistabench.VistaException;
 import org.vistabench.cli.ExitCodes;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
+import org.vistabench.io.Sha256;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;
 
@@ -190,7 +188,7 @@ public final class ResultsStore implements AutoCloseable {
         Path cd = cellDir(cell);
         byte[] json = metricsJson(cell, metrics);
         AtomicFiles.write(cd.resolve(METRICS), json);
-        AtomicFiles.writeString(cd.resolve(DONE), sha256(json) + "\n");
+        AtomicFiles.writeString(cd.resolve(DONE), Sha256.hex(json) + "\n");
         cells.put(cell.id(), RunManifest.CellEntry.of(cell, Status.DONE.label()));
         writeManifest();
     }
@@ -403,7 +401,7 @@ public final class ResultsStore implements AutoCloseable {
         } catch (IOException e) {
             throw new VistaException(ExitCodes.USAGE, "cannot read spec " + spec.file() + ": " + e.getMessage(), e);
         }
-        String sha = sha256(bytes);
+        String sha = Sha256.hex(bytes);
         if (spec.sha256() != null && !spec.sha256().equalsIgnoreCase(sha)) {
             throw new VistaException(ExitCodes.USAGE, "spec " + spec.file() + " changed after it was loaded (sha256 "
                     + shortSha(spec.sha256()) + " then, " + shortSha(sha) + " now)");
@@ -415,14 +413,6 @@ public final class ResultsStore implements AutoCloseable {
     private static String device(Spec spec) {
         String requested = spec.train() == null || spec.train().device() == null ? "auto" : spec.train().device();
         return requested + " (" + org.vistabench.tensor.DjlRuntime.describe() + ")";
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static String shortSha(String sha) {

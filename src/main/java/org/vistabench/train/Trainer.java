@@ -12,9 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import org.vistabench.VistaException;
 import org.vistabench.cli.ExitCodes;
 import org.vistabench.data.feature.FeatureSource;
+import org.vistabench.io.Sha256;
 import org.vistabench.model.projector.Projector;
 import org.vistabench.model.projector.VisualPrompt;
 import org.vistabench.tensor.Precision;
@@ -94,12 +93,7 @@ public final class Trainer {
 
     /** SHA-256 (first 16 hex digits) of the examples' feature rows and answer ids: a resume refuses changed data. */
     static String digest(List<TrainExample> examples) {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest md = Sha256.digest();
         for (TrainExample ex : examples) {
             ByteBuffer buf = ByteBuffer.allocate(8 * (2 + ex.answerIds().length));
             buf.putLong(ex.featureRow()).putLong(ex.answerIds().length);
@@ -108,7 +102,7 @@ public final class Trainer {
             }
             md.update(buf.array());
         }
-        return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        return Sha256.hex(md).substring(0, 16);
     }
 
     public VistaObjective objective() {

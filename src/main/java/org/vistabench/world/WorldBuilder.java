@@ -7,13 +7,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +24,7 @@ import org.vistabench.VistaException;
 import org.vistabench.cli.ExitCodes;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
+import org.vistabench.io.Sha256;
 import org.vistabench.world.encoders.EncoderStage;
 import org.vistabench.world.encoders.EncoderTrainingData;
 import org.vistabench.world.encoders.PackedImages;
@@ -87,7 +85,7 @@ public final class WorldBuilder {
 
     /** The folder name of a world: the first 16 hex digits of the hash of the code version and the settings. */
     public static String worldKey(WorldSettings s) {
-        return sha256(json(Map.of("code", CODE_VERSION, "settings", s.toMap()))).substring(0, 16);
+        return Sha256.hex(json(Map.of("code", CODE_VERSION, "settings", s.toMap()))).substring(0, 16);
     }
 
     /** Builds what is missing or stale under {@code cacheRoot/<worldKey>} and returns the world folder. */
@@ -249,7 +247,7 @@ public final class WorldBuilder {
     }
 
     private static String stageKey(String stage, Map<String, Object> parts) {
-        return sha256(json(Map.of("code", CODE_VERSION, "stage", stage, "parts", parts)));
+        return Sha256.hex(json(Map.of("code", CODE_VERSION, "stage", stage, "parts", parts)));
     }
 
     /** Null when the stage is valid as recorded, else why it must be rebuilt. */
@@ -498,12 +496,8 @@ public final class WorldBuilder {
         }
     }
 
-    static String sha256(String s) {
-        return hex(digest().digest(s.getBytes(StandardCharsets.UTF_8)));
-    }
-
     public static String sha256(Path file) {
-        MessageDigest md = digest();
+        MessageDigest md = Sha256.digest();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[1 << 16];
             int n;
@@ -513,19 +507,7 @@ public final class WorldBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        return hex(md.digest());
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String hex(byte[] b) {
-        return HexFormat.of().formatHex(b);
+        return Sha256.hex(md);
     }
 
     /** Peak resident set size of this process in kB (Linux {@code VmHWM}), or -1 where unknown. */

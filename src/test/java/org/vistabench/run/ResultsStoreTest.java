@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vistabench.VistaException;
+import org.vistabench.io.Sha256;
 import org.vistabench.run.testing.FakeProvider;
 import org.vistabench.run.testing.TestSpecs;
 import org.vistabench.spec.Cell;
@@ -32,7 +33,7 @@ class ResultsStoreTest {
         for (Cell c : TestSpecs.cells(spec)) {
             Path cd = out.resolve("cells").resolve(c.id());
             byte[] json = Files.readAllBytes(cd.resolve("metrics.json"));
-            assertEquals(ResultsStore.sha256(json) + "\n", Files.readString(cd.resolve("done")));
+            assertEquals(Sha256.hex(json) + "\n", Files.readString(cd.resolve("done")));
             CellResult r = ResultsStore.readCell(cd);
             assertEquals(c, r.cell());
             assertEquals(Math.floorMod(c.id().hashCode(), 1000) / 7.0, r.metrics().get("fake.score"));

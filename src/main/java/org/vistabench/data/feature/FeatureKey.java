@@ -1,9 +1,6 @@
 package org.vistabench.data.feature;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import org.vistabench.io.Sha256;
 
 /**
  * What decides a set of cached features. The cache folder is named by {@link #hash()}: SHA-256 over a canonical
@@ -30,15 +27,6 @@ public record FeatureKey(String encoder, String weightsHash, int layer, String t
     }
 
     public String hash() {
-        return sha256(canonical());
-    }
-
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(canonical());
     }
 }

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.vistabench.run.ResultsStore;
+import org.vistabench.io.Sha256;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.EncoderSpec;
 import org.vistabench.spec.LayerSet;
@@ -61,7 +61,7 @@ public final class TestSpecs {
         LlmSpec llm = new LlmSpec("lm", "world:lm", new SaeSpec("world:saes", "gemma-scope",
                 new LayerSet("all", true, List.of()), null));
         TrainSpec train = new TrainSpec(10, 4, 1e-3, 0, 1.0, "mlp2x_gelu", "fp32", "cpu", 5, 1.0, 0.0, 0);
-        return new Spec(file, ResultsStore.sha256(bytes), name, SEEDS.get(0), SEEDS, null, null, encoders,
+        return new Spec(file, Sha256.hex(bytes), name, SEEDS.get(0), SEEDS, null, null, encoders,
                 List.of(llm), layerSets, List.of(Cell.NO_CONTROL), train, metrics, null,
                 new MatrixSpec(List.of(), List.of()));
     }
