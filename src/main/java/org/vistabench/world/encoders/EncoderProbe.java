@@ -55,6 +55,16 @@ public final class EncoderProbe {
      */
     static Result fit(float[] xTrain, int[] yTrain, float[] xTest, int[] yTest, int d, int classes,
                       NDManager manager) {
+        return fitPredict(xTrain, yTrain, xTest, yTest, d, classes, manager).result();
+    }
+
+    /** The probe's scores and its class for every test row (0 = background, 1.. = categories). */
+    public record Fit(Result result, long[] testPredictions) {
+    }
+
+    /** As {@link #fit}, keeping the test rows' predicted classes (for diagnostics that feed them onwards). */
+    public static Fit fitPredict(float[] xTrain, int[] yTrain, float[] xTest, int[] yTest, int d, int classes,
+                                 NDManager manager) {
         xTrain = xTrain.clone();
         xTest = xTest.clone();
         int nTrain = xTrain.length / d;
@@ -135,8 +145,9 @@ public final class EncoderProbe {
                     objectRight += ok ? 1 : 0;
                 }
             }
-            return new Result(right / (double) nTest, objects == 0 ? Double.NaN : objectRight / (double) objects,
-                    majorityRight / (double) nTest, meanStd, nTrain, nTest);
+            return new Fit(new Result(right / (double) nTest,
+                    objects == 0 ? Double.NaN : objectRight / (double) objects, majorityRight / (double) nTest, meanStd,
+                    nTrain, nTest), pred);
         }
     }
 

@@ -52,6 +52,37 @@ class EncoderProbeTest {
     }
 
     @Test
+    void predictionsAreTheClassesItsAccuraciesCount() {
+        Random r = new Random(2);
+        int d = 6;
+        int classes = 4;
+        int[] yTrain = labels(1500, classes, r);
+        int[] yTest = labels(400, classes, r);
+        try (NDManager m = NDManager.newBaseManager()) {
+            EncoderProbe.Fit fit = EncoderProbe.fitPredict(rows(yTrain, d, 1.5, r), yTrain, rows(yTest, d, 1.5, r),
+                    yTest, d, classes, m);
+            long[] pred = fit.testPredictions();
+            assertEquals(yTest.length, pred.length);
+            int right = 0;
+            int objects = 0;
+            int objectRight = 0;
+            for (int i = 0; i < pred.length; i++) {
+                assertTrue(pred[i] >= 0 && pred[i] < classes, "class " + pred[i]);
+                right += pred[i] == yTest[i] ? 1 : 0;
+                if (yTest[i] != 0) {
+                    objects++;
+                    objectRight += pred[i] == yTest[i] ? 1 : 0;
+                }
+            }
+            assertEquals(right / (double) pred.length, fit.result().patchAcc(), 1e-12);
+            assertEquals(objectRight / (double) objects, fit.result().objectAcc(), 1e-12);
+            // a noisy (signal 1.5) problem: neither perfect nor at the majority baseline
+            assertTrue(fit.result().patchAcc() < 0.99 && fit.result().patchAcc() > fit.result().majorityBaseline(),
+                    fit.result().toString());
+        }
+    }
+
+    @Test
     void bagOfWordsCountsKnownWordsOnly() {
         float[][] b = EncoderTrainer.bagsOfWords(List.of("A red cat and a red dog.", "nothing known"),
                 List.of("a", "red", "cat", "dog"));
