@@ -69,7 +69,7 @@ class SpecLoaderTest {
         assertTrue(spec.layerSet("all").all());
         assertTrue(spec.layerSet("none").isEmpty());
         assertEquals(List.of("random-sae"), spec.controls());
-        assertEquals(new TrainSpec(300, 16, 2.0e-3, 20, 0.1, "mlp2x_gelu", "fp32", "auto", 100, 1.0, 0.0, 200),
+        assertEquals(new TrainSpec(600, 16, 4.0e-3, 20, 0.1, "mlp2x_gelu", "fp32", "auto", 100, 1.0, 0.0, 200),
                 spec.train());
         assertEquals(List.of("train", "caption"), List.copyOf(spec.metrics().keySet()));
         assertEquals(Map.of("prompt", "What is shown in this image?"), spec.metrics().get("caption"));
