@@ -14,8 +14,6 @@ import org.vistabench.world.Lexicon;
 import org.vistabench.world.SceneStage;
 import org.vistabench.world.WorldSettings;
 import org.vistabench.world.encoders.EncoderProbe;
-import org.vistabench.world.text.Grammar;
-import org.vistabench.world.text.WordTokenizer;
 
 /**
  * On-demand: how far a per-patch readout of an encoder's cached features can carry the caption, with no projector
@@ -36,12 +34,9 @@ class ProbeOracleBench {
     @EnabledIfSystemProperty(named = "bench.world", matches = ".+")
     void recallFromProbeGrids() throws IOException {
         Path world = Path.of(System.getProperty("bench.world"));
-        WorldSettings s = WorldSettings.of("default", 17);
-        Lexicon lex = Lexicon.mini();
-        WordTokenizer tok = LmStage.tokenizer(lex);
-        MiniGemmaConfig cfg = LmStage.config(tok, s.hidden(), s.layers(), s.heads(), s.kvHeads(), s.headDim(),
-                s.intermediate());
-        LmCorpus corpus = new LmCorpus(new Grammar(lex), tok, s.firstObjectShare(), s.maxTurns(), s.maxTokens());
+        DefaultWorldLm w = DefaultWorldLm.of();
+        WorldSettings s = w.settings();
+        Lexicon lex = w.lex();
         List<LmCorpus.Entry> train = SceneStage.generateEntries(s, lex, "train", i -> { });
         List<LmCorpus.Entry> test = SceneStage.generateEntries(s, lex, "test", i -> { });
         try (CachedFeatures ftr = open(Path.of(System.getProperty("bench.train")));
@@ -66,9 +61,9 @@ class ProbeOracleBench {
                 }
                 probed.add(new LmCorpus.Entry(e.scene(), g, e.owners()));
             }
-            MiniGemma model = MiniGemma.load(cfg, world.resolve("lm/model.safetensors"), m);
-            OracleEval.Result clean = new OracleEval(test, corpus, tok, lex, m).evaluate(model, false);
-            OracleEval.Result res = new OracleEval(probed, corpus, tok, lex, m).evaluate(model, false);
+            MiniGemma model = w.load(world, m);
+            OracleEval.Result clean = w.read(test, model, m);
+            OracleEval.Result res = w.read(probed, model, m);
             System.out.printf("LM on the true grids: recall %.3f precision %.3f%n", clean.recall(), clean.precision());
             System.out.printf("LM on the probe's grids: recall %.3f precision %.3f%n", res.recall(), res.precision());
         }
