@@ -159,6 +159,33 @@ public final class FeatureCache {
         }
     }
 
+    /**
+     * An existing cache folder read as it stands (for diagnostics handed a folder rather than a key): its manifest's
+     * shards, each checked as {@link #getOrCompute} checks them; a missing manifest or a bad or missing shard is an
+     * error naming the folder and the file, never recomputed.
+     */
+    public static CachedFeatures open(Path dir) {
+        Manifest m = readManifest(dir);
+        if (m == null) {
+            throw new VistaException(ExitCodes.CELL_FAILED, dir + ": no readable " + MANIFEST);
+        }
+        int rows = 0;
+        for (ShardEntry e : m.shards()) {
+            String problem = check(dir, e);
+            if (problem != null) {
+                throw new VistaException(ExitCodes.CELL_FAILED, dir + ": shard " + e.file() + " is corrupt ("
+                        + problem + ")");
+            }
+            rows += e.to() - e.from();
+        }
+        if (rows != m.count()) {
+            throw new VistaException(ExitCodes.CELL_FAILED, dir + ": shards hold " + rows + " of " + m.count()
+                    + " rows (an interrupted computation)");
+        }
+        return new CachedFeatures(dir, m.shards().stream().map(e -> dir.resolve(e.file())).toList(), m.tokens(),
+                m.dim());
+    }
+
     private ShardEntry writeShard(Path dir, long[] ids, int from, int to, int tokens, int dim, Extractor extractor,
                                   ProgressBar pb) throws IOException {
         int rows = to - from;

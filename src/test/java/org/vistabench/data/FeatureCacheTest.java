@@ -3,6 +3,7 @@ package org.vistabench.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vistabench.VistaException;
 import org.vistabench.data.feature.CachedFeatures;
 import org.vistabench.data.feature.FeatureKey;
 
@@ -98,6 +100,31 @@ class FeatureCacheTest {
         assertEquals(h1, FeatureCache.hashModelFiles(model));
         Files.write(model.resolve("model.safetensors"), new byte[] {1, 2, 4});
         assertNotEquals(h1, FeatureCache.hashModelFiles(model));
+    }
+
+    @Test
+    void openReadsAFolderAsItStandsAndRefusesACorruptOne() throws Exception {
+        long[] ids = {5, 9, 2, 7, 4};
+        FeatureCache cache = new FeatureCache(tmp, false, 2L * T * D * 4);
+        cache.getOrCompute(key(ids, "w"), ids, extractor(ids, new AtomicInteger()), "x").close();
+        Path dir = cache.dirOf(key(ids, "w"));
+        try (CachedFeatures f = FeatureCache.open(dir)) {
+            assertEquals(5, f.count());
+            assertEquals(T, f.tokens());
+            assertEquals(D, f.dim());
+            assertEquals(4, f.imageId(4));
+            assertEquals(value(2, 1, 3), f.row(2)[D + 3]);
+        }
+        Path shard = dir.resolve("shard-00000002.safetensors");
+        try (RandomAccessFile raf = new RandomAccessFile(shard.toFile(), "rw")) {
+            raf.seek(raf.length() - 20);
+            raf.write(new byte[] {9, 9, 9, 9});
+        }
+        VistaException e = assertThrows(VistaException.class, () -> FeatureCache.open(dir));
+        assertTrue(e.getMessage().contains("shard-00000002.safetensors is corrupt"), e.getMessage());
+        Files.delete(dir.resolve(FeatureCache.MANIFEST));
+        e = assertThrows(VistaException.class, () -> FeatureCache.open(dir));
+        assertTrue(e.getMessage().contains("no readable manifest.json"), e.getMessage());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.vistabench.world.lm;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.List;
 import org.vistabench.world.Lexicon;
 import org.vistabench.world.WorldSettings;
 import org.vistabench.world.text.Grammar;
@@ -28,7 +29,7 @@ record DefaultWorldLm(WorldSettings settings, Lexicon lex, WordTokenizer tok, Mi
     }
 
     /** Greedy object answers to {@code entries}' grids, scored against their scenes. */
-    OracleEval.Result read(java.util.List<LmCorpus.Entry> entries, MiniGemma model, NDManager manager) {
+    OracleEval.Result read(List<LmCorpus.Entry> entries, MiniGemma model, NDManager manager) {
         return new OracleEval(entries, corpus, tok, lex, manager).evaluate(model, false);
     }
 }

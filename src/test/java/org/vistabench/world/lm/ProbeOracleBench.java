@@ -1,14 +1,12 @@
 package org.vistabench.world.lm;
 
 import ai.djl.ndarray.NDManager;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.vistabench.data.FeatureCache;
 import org.vistabench.data.feature.CachedFeatures;
 import org.vistabench.world.Lexicon;
 import org.vistabench.world.SceneStage;
@@ -32,21 +30,31 @@ import org.vistabench.world.encoders.EncoderProbe;
 class ProbeOracleBench {
     @Test
     @EnabledIfSystemProperty(named = "bench.world", matches = ".+")
-    void recallFromProbeGrids() throws IOException {
+    void recallFromProbeGrids() {
         Path world = Path.of(System.getProperty("bench.world"));
         DefaultWorldLm w = DefaultWorldLm.of();
         WorldSettings s = w.settings();
         Lexicon lex = w.lex();
-        List<LmCorpus.Entry> train = SceneStage.generateEntries(s, lex, "train", i -> { });
-        List<LmCorpus.Entry> test = SceneStage.generateEntries(s, lex, "test", i -> { });
-        try (CachedFeatures ftr = open(Path.of(System.getProperty("bench.train")));
-             CachedFeatures fte = open(Path.of(System.getProperty("bench.test")));
+        List<LmCorpus.Entry> train = new ArrayList<>();
+        List<LmCorpus.Entry> test = new ArrayList<>();
+        List<int[]> trainCats = new ArrayList<>();
+        List<int[]> testCats = new ArrayList<>();
+        SceneStage.render(s, lex, "train", (rs, id) -> {
+            train.add(new LmCorpus.Entry(rs.scene(), rs.grid(), rs.patchOwner()));
+            trainCats.add(rs.patchCategories());
+        });
+        SceneStage.render(s, lex, "test", (rs, id) -> {
+            test.add(new LmCorpus.Entry(rs.scene(), rs.grid(), rs.patchOwner()));
+            testCats.add(rs.patchCategories());
+        });
+        try (CachedFeatures ftr = FeatureCache.open(Path.of(System.getProperty("bench.train")));
+             CachedFeatures fte = FeatureCache.open(Path.of(System.getProperty("bench.test")));
              NDManager m = NDManager.newBaseManager()) {
             int d = ftr.dim();
             float[] xTrain = flatten(ftr, train);
             float[] xTest = flatten(fte, test);
-            int[] yTrain = labels(train);
-            int[] yTest = labels(test);
+            int[] yTrain = labels(trainCats);
+            int[] yTest = labels(testCats);
             EncoderProbe.Fit fit = EncoderProbe.fitPredict(xTrain, yTrain, xTest, yTest, d, lex.numCategories() + 1, m);
             System.out.printf("probe: patch accuracy %.3f, object-patch accuracy %.3f (%d train patches)%n",
                     fit.result().patchAcc(), fit.result().objectAcc(), fit.result().trainPatches());
@@ -54,7 +62,7 @@ class ProbeOracleBench {
             List<LmCorpus.Entry> probed = new ArrayList<>();
             int at = 0;
             for (LmCorpus.Entry e : test) {
-                String bg = backgroundWord(e);
+                String bg = lex.backgrounds().get(e.scene().background());
                 String[] g = new String[e.grid().length];
                 for (int i = 0; i < g.length; i++, at++) {
                     g[i] = pred[at] > 0 ? lex.category((int) pred[at] - 1).name() : bg;
@@ -66,18 +74,6 @@ class ProbeOracleBench {
             OracleEval.Result res = w.read(probed, model, m);
             System.out.printf("LM on the true grids: recall %.3f precision %.3f%n", clean.recall(), clean.precision());
             System.out.printf("LM on the probe's grids: recall %.3f precision %.3f%n", res.recall(), res.precision());
-        }
-    }
-
-    private static CachedFeatures open(Path dir) throws IOException {
-        List<Path> shards;
-        try (Stream<Path> l = Files.list(dir)) {
-            shards = l.filter(p -> p.getFileName().toString().startsWith("shard-")).sorted().toList();
-        }
-        // tokens and dim from the first shard's tensor shape [rows, tokens, dim]
-        try (org.vistabench.tensor.SafeTensors st = org.vistabench.tensor.SafeTensors.open(shards.get(0))) {
-            long[] shape = st.info(org.vistabench.data.FeatureCache.FEATURES).shape();
-            return new CachedFeatures(dir, shards, (int) shape[1], (int) shape[2]);
         }
     }
 
@@ -98,25 +94,15 @@ class ProbeOracleBench {
         return out;
     }
 
-    private static int[] labels(List<LmCorpus.Entry> entries) {
-        int n = entries.get(0).owners().length;
-        int[] y = new int[entries.size() * n];
-        for (int i = 0; i < entries.size(); i++) {
-            LmCorpus.Entry e = entries.get(i);
+    /** Per patch of every scene, in order: 0 = background, 1.. = category + 1 (the probe's classes). */
+    private static int[] labels(List<int[]> patchCategories) {
+        int n = patchCategories.get(0).length;
+        int[] y = new int[patchCategories.size() * n];
+        for (int i = 0; i < patchCategories.size(); i++) {
             for (int p = 0; p < n; p++) {
-                int o = e.owners()[p];
-                y[i * n + p] = o < 0 ? 0 : e.scene().objects().get(o).category() + 1;
+                y[i * n + p] = patchCategories.get(i)[p] + 1;
             }
         }
         return y;
-    }
-
-    private static String backgroundWord(LmCorpus.Entry e) {
-        for (int p = 0; p < e.owners().length; p++) {
-            if (e.owners()[p] < 0) {
-                return e.grid()[p];
-            }
-        }
-        return e.grid()[0];
     }
 }
