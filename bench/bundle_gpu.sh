@@ -7,7 +7,8 @@
 # Output: <out>/ and <out>.tar.gz with
 #   jre/                jlink'd Java runtime (java.base, java.desktop, java.logging, java.management, java.naming,
 #                       java.sql, java.xml, jdk.unsupported)
-#   vistabench.jar      the shaded jar (main classes incl. org.vistabench.train.bench.TrainStepBench)
+#   vistabench.jar      the shaded jar
+#   bench-classes/      the test-scope benchmark classes (org.vistabench.bench.TrainStepBench lives in test sources)
 #   djl/                DJL v0.36.0: engines/pytorch/pytorch-native (CMake project, C++ sources) and
 #                       api/src/main/native (djl/utils.h), with the generated JNI header in
 #                       engines/pytorch/pytorch-native/build/include/ai_djl_pytorch_jni_PyTorchLibrary.h
@@ -28,6 +29,8 @@ cd "$here"
 echo "bundle_gpu: building the jar ..." >&2
 mvn -B -q -o -DskipTests package >&2
 cp target/vistabench.jar "$out/"
+mkdir -p "$out/bench-classes/org/vistabench/bench"
+cp target/test-classes/org/vistabench/bench/TrainStepBench*.class "$out/bench-classes/org/vistabench/bench/"
 
 echo "bundle_gpu: jlink ..." >&2
 "$java_home/bin/jlink" --add-modules java.base,java.desktop,java.logging,java.management,java.naming,java.sql,java.xml,jdk.unsupported \

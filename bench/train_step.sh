@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One VISTA projector training step, side by side on CPU: vistabench (DJL, org.vistabench.train.bench.TrainStepBench,
+# One VISTA projector training step, side by side on CPU: vistabench (DJL, org.vistabench.bench.TrainStepBench,
 # which trains through train.Trainer) and PyTorch eager (bench/train_step.py), same shapes, same 2 threads.
 # Shapes: Gemma-2-style LM d=256, 4 layers (4 heads, 2 kv heads, head_dim 64, MLP 1024, vocab 1024), random weights;
 # batch 8 x (64 image + 32 text) tokens; mlp2x_gelu projector from 384-dim features; SAE loss at layers 0-1
@@ -34,7 +34,7 @@ echo "threads $threads, OMP_WAIT_POLICY=$OMP_WAIT_POLICY, load average before: $
 java_line="$(OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" java -Xmx2g \
   -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -cp "$cp" org.vistabench.train.bench.TrainStepBench --warmup "$warmup" --steps "$steps" | tail -1)"
+  -cp "$cp" org.vistabench.bench.TrainStepBench --warmup "$warmup" --steps "$steps" | tail -1)"
 echo "$java_line"
 py_line="$(OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" /usr/bin/python3 bench/train_step.py \
   --warmup "$warmup" --steps "$steps" --threads "$threads" | tail -1)"

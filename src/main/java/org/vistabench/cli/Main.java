@@ -1,9 +1,10 @@
 package org.vistabench.cli;
 
 import java.io.PrintWriter;
-import org.vistabench.VistaException;
-import picocli.CommandLine;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code vistabench} command. Each subcommand is one class in this package; none holds business logic. */
 @Command(name = "vistabench",

@@ -4,12 +4,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.vistabench.core.ExitCodes;
 import org.vistabench.run.Merger;
 import org.vistabench.run.ResultsStore;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code vistabench merge}: join results folders of one spec (e.g. shards) into one. */
 @Command(name = "merge", mixinStandardHelpOptions = true,

@@ -3,6 +3,7 @@ package org.vistabench.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.vistabench.core.ExitCodes;
 import org.vistabench.parity.Parity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +41,7 @@ public final class ParityCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (tolerance != null && !(tolerance > 0)) {
-            throw new org.vistabench.VistaException(ExitCodes.USAGE, "--tolerance: expected a positive number, got "
+            throw new org.vistabench.core.VistaException(ExitCodes.USAGE, "--tolerance: expected a positive number, got "
                     + tolerance);
         }
         Parity.Result r = Parity.run(model, expected, tolerance);

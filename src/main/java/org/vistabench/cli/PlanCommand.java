@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.vistabench.core.ExitCodes;
 import org.vistabench.io.Json;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.MatrixExpander;
@@ -18,11 +19,11 @@ import org.vistabench.spec.Shards;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecException;
 import org.vistabench.spec.SpecLoader;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code vistabench plan SPEC}: the cells a spec expands to and the shard each one runs in. Writes nothing. */
 @Command(name = "plan", mixinStandardHelpOptions = true,

@@ -3,13 +3,14 @@ package org.vistabench.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.vistabench.VistaException;
-import org.vistabench.run.MetricsTable;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
+import org.vistabench.results.MetricsTable;
+import org.vistabench.results.SummaryTable;
 import org.vistabench.run.ResultsStore;
-import org.vistabench.run.SummaryTable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code vistabench report}: a summary of a results folder (cells × metrics). */
 @Command(name = "report", mixinStandardHelpOptions = true,

@@ -1,28 +1,25 @@
 package org.vistabench.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.ToIntBiFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.vistabench.run.CellGlob;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
+import org.vistabench.eval.MetricProvider;
 import org.vistabench.run.GoldenGate;
-import org.vistabench.run.MetricProvider;
-import org.vistabench.run.ResultsStore;
-import org.vistabench.run.RunSummary;
+import org.vistabench.run.RunJob;
 import org.vistabench.run.Runner;
 import org.vistabench.run.Shard;
 import org.vistabench.run.SpecLink;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code vistabench run}: load, expand and filter the matrix, run its cells into a results folder, check claims. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -37,14 +34,6 @@ import picocli.CommandLine.Parameters;
             "", "Exit codes: 0 ok and all claims hold, 1 a golden claim failed, 2 spec or usage error,",
             "            3 a cell failed to run (the others still ran), 4 unexpected internal error."})
 public final class RunCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
-
-    /** The golden check as the run uses it (tests replace it). */
-    @FunctionalInterface
-    interface GoldenCheck {
-        GoldenGate.Outcome check(Path results, Path goldenFile, boolean allowMissing);
-    }
-
     @Parameters(index = "0", paramLabel = "SPEC", description = "The spec file (YAML).")
     Path specFile;
 
@@ -74,70 +63,15 @@ public final class RunCommand implements Callable<Integer> {
     Function<Path, Spec> loader = SpecLink::load;
     Function<Spec, List<Cell>> expander = SpecLink::expand;
     ToIntBiFunction<String, Integer> shardOf = SpecLink::shardOf;
-    java.util.function.Supplier<List<MetricProvider>> providers = Runner::discover;
-    GoldenCheck golden = GoldenGate::check;
+    Supplier<List<MetricProvider>> providers = Runner::discover;
+    RunJob.GoldenCheck golden = GoldenGate::check;
     boolean progressBar = System.console() != null && System.getenv("CI") == null;
 
     @Override
     public Integer call() {
-        // Everything that can be wrong with the spec or the options fails here, before the folder is touched.
-        Spec spec = loader.apply(specFile);
-        List<Cell> selected = expander.apply(spec);
-        int total = selected.size();
-        if (cells != null) {
-            selected = CellGlob.parse(cells).select(selected);
-        }
-        if (shard != null) {
-            selected = shard.select(selected, shardOf);
-        }
-        Runner runner = new Runner(spec, providers.get());
-        Path dir = out != null ? out : Path.of("results", spec.name());
-        PrintWriter stdout = command.commandLine().getOut();
-
-        int goldenExit = ExitCodes.OK;
-        RunSummary summary;
-        try (ResultsStore store = ResultsStore.open(dir, spec, resume, describe())) {
-            if (selected.isEmpty()) {
-                LOG.warn("shard {} holds none of the {} cells; the folder records an empty run", shard, total);
-            }
-            LOG.info("running {} of {} cells of {} into {} (stages: {})", selected.size(), total, specFile, dir,
-                    String.join(", ", runner.stageNames()));
-            summary = runner.run(selected, store, new Runner.Options(resume, progressBar));
-            int rows = store.rebuildTables().rows().size();
-            stdout.println("run: " + summary + " -> " + dir + " (" + rows + " metric rows in "
-                    + ResultsStore.TABLES + "/" + ResultsStore.METRICS_CSV + ")");
-            for (String id : summary.failedCells()) {
-                stdout.println("  failed: " + id + " (see " + dir.resolve(ResultsStore.CELLS).resolve(id)
-                        .resolve(ResultsStore.ERROR) + ")");
-            }
-            if (spec.golden() != null) {
-                if (shard != null) {
-                    LOG.warn("golden claims are not checked on one shard: merge the shards, then run "
-                            + "'vistabench check' on the merged folder");
-                } else {
-                    GoldenGate.Outcome o = golden.check(dir, spec.golden(), allowMissing);
-                    stdout.print(o.table());
-                    goldenExit = o.exitCode();
-                }
-            }
-        }
-        stdout.flush();
-        return summary.anyFailed() ? ExitCodes.CELL_FAILED : goldenExit;
-    }
-
-    /** How this session is recorded in run.json. */
-    private String describe() {
-        List<String> parts = new ArrayList<>(List.of("run", String.valueOf(specFile)));
-        if (resume) {
-            parts.add("--resume");
-        }
-        if (shard != null) {
-            parts.add("--shard " + shard);
-        }
-        if (cells != null) {
-            parts.add("--cells '" + cells + "'");
-        }
-        return String.join(" ", parts);
+        return RunJob.execute(new RunJob.Request(specFile, out, shard, cells, resume, allowMissing, progressBar),
+                new RunJob.Collaborators(loader, expander, shardOf, providers, golden),
+                command.commandLine().getOut());
     }
 
     /** {@code --shard} text to a {@link Shard}; a bad value is a usage error (exit 2) quoting it. */
@@ -146,7 +80,7 @@ public final class RunCommand implements Callable<Integer> {
         public Shard convert(String value) {
             try {
                 return Shard.parse(value);
-            } catch (org.vistabench.VistaException e) {
+            } catch (VistaException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }

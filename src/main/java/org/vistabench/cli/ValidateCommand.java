@@ -3,6 +3,7 @@ package org.vistabench.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.vistabench.core.ExitCodes;
 import org.vistabench.spec.MatrixExpander;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecError;

@@ -2,6 +2,7 @@ package org.vistabench.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.vistabench.core.ExitCodes;
 import org.vistabench.spec.WorldSpec;
 import org.vistabench.world.World;
 import org.vistabench.world.WorldBuilder;
@@ -54,7 +55,7 @@ public final class WorldCommand implements Runnable {
         @Override
         public Integer call() {
             if (threads < 1) {
-                throw new org.vistabench.VistaException(ExitCodes.USAGE, "--threads: expected at least 1, got " + threads);
+                throw new org.vistabench.core.VistaException(ExitCodes.USAGE, "--threads: expected at least 1, got " + threads);
             }
             World w = World.ensure(new WorldSpec("mini", scale, seed, out), out,
                     new WorldBuilder.Options(threads, force, !noProgress));

@@ -2,7 +2,8 @@ package org.vistabench.golden;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.vistabench.run.MetricsTable;
+import org.vistabench.results.MetricsCsv;
+import org.vistabench.results.MetricsTable;
 
 /**
  * The golden check of a results folder, as {@code vistabench check} and the runner's final stage do it: read

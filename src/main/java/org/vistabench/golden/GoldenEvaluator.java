@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.vistabench.run.MetricsTable;
+import org.vistabench.results.MetricsTable;
 import org.vistabench.spec.Cell;
 
 /**

@@ -2,8 +2,8 @@ package org.vistabench.golden;
 
 import java.util.List;
 import java.util.stream.Collectors;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 
 /** A golden file (or a metrics table it is checked against) is malformed; carries every problem found, not just the first. */
 public final class GoldenException extends VistaException {

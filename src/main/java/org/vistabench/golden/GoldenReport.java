@@ -3,7 +3,7 @@ package org.vistabench.golden;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
 
 /**
  * Every claim's outcome, in golden-file order.

@@ -16,14 +16,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 import org.vistabench.data.feature.CachedFeatures;
+import org.vistabench.eval.CellContext;
+import org.vistabench.eval.MetricProvider;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
 import org.vistabench.model.projector.VisualPrompt;
-import org.vistabench.run.CellContext;
-import org.vistabench.run.MetricProvider;
 import org.vistabench.tensor.NdArrays;
 
 /**

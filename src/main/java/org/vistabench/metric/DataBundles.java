@@ -1,9 +1,9 @@
 package org.vistabench.metric;
 
 import java.nio.file.Path;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
-import org.vistabench.run.CellContext;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
+import org.vistabench.eval.CellContext;
 import org.vistabench.spec.Spec;
 import org.vistabench.world.World;
 

@@ -7,7 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
-import org.vistabench.data.FeatureCache;
+import org.vistabench.data.feature.FeatureCache;
 import org.vistabench.model.vision.ImageProcessor;
 import org.vistabench.model.vision.VisionEncoder;
 import org.vistabench.model.vision.VisionLoader;

@@ -9,8 +9,8 @@ import org.vistabench.data.CocoAnnotation;
 import org.vistabench.data.CocoDataset;
 import org.vistabench.data.CocoImage;
 import org.vistabench.data.CocoQuestion;
-import org.vistabench.world.Lexicon;
 import org.vistabench.world.World;
+import org.vistabench.world.scene.Lexicon;
 
 /** The mini world's splits and lexicon as a {@link DataBundle}. */
 final class WorldData implements DataBundle {

@@ -3,8 +3,8 @@ package org.vistabench.run;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 import org.vistabench.spec.Cell;
 
 /**

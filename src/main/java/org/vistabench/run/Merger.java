@@ -15,9 +15,10 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 import org.vistabench.io.AtomicFiles;
+import org.vistabench.results.MetricsTable;
 
 /**
  * {@code merge DIR... --out DIR}: joins results folders of one spec (shards, or runs on different machines) into one.

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.vistabench.cli.VersionProvider;
+import org.vistabench.core.Version;
 
 /** Where a result came from: the code's git commit and the versions of the software that computed it. */
 public final class Provenance {
@@ -35,10 +35,10 @@ public final class Provenance {
 
     public static Map<String, String> versions() {
         Map<String, String> v = new TreeMap<>();
-        v.put("vistabench", VersionProvider.VERSION);
+        v.put("vistabench", Version.VISTABENCH);
         v.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
-        v.put("djl", VersionProvider.DJL);
-        v.put("pytorch", VersionProvider.PYTORCH);
+        v.put("djl", Version.DJL);
+        v.put("pytorch", Version.PYTORCH);
         return v;
     }
 

@@ -18,11 +18,12 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
 import org.vistabench.io.Sha256;
+import org.vistabench.results.MetricsTable;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;
 
@@ -32,7 +33,7 @@ import org.vistabench.spec.Spec;
  *   run.json                 manifest ({@link RunManifest})
  *   run.lock                 held while a process writes here ({@link RunLock})
  *   cells/&lt;cell-id&gt;/         metrics.json (atomic), then the {@code done} marker; or error.txt then {@code failed}
- *   tables/metrics.csv       long format, rebuilt from every done cell ({@link org.vistabench.golden.MetricsCsv})
+ *   tables/metrics.csv       long format, rebuilt from every done cell ({@link org.vistabench.results.MetricsCsv})
  * </pre>
  * A cell folder without {@code done} is incomplete: it is redone, and its other files (a provider's checkpoints) are
  * left for the provider to resume from. An open store holds the folder's lock until {@link #close()}.
@@ -205,7 +206,7 @@ public final class ResultsStore implements AutoCloseable {
     /** Rebuilds {@code tables/metrics.csv} from every done cell in the folder (all sessions, all shards). */
     public MetricsTable rebuildTables() {
         MetricsTable table = readTable(dir);
-        org.vistabench.golden.MetricsCsv.write(dir.resolve(TABLES).resolve(METRICS_CSV), table);
+        org.vistabench.results.MetricsCsv.write(dir.resolve(TABLES).resolve(METRICS_CSV), table);
         return table;
     }
 

@@ -14,8 +14,8 @@ import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 import org.vistabench.io.Json;
 
 /**

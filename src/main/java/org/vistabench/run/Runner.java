@@ -16,8 +16,10 @@ import java.util.stream.Collectors;
 import me.tongfei.progressbar.ProgressBar;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
+import org.vistabench.eval.CellContext;
+import org.vistabench.eval.MetricProvider;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;
 
@@ -69,7 +71,7 @@ public final class Runner {
         this.stages = List.copyOf(chosen);
     }
 
-    /** The spec's providers found on the class path ({@code META-INF/services/org.vistabench.run.MetricProvider}). */
+    /** The spec's providers found on the class path ({@code META-INF/services/org.vistabench.eval.MetricProvider}). */
     public static Runner forSpec(Spec spec) {
         return new Runner(spec, discover());
     }

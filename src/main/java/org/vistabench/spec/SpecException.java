@@ -2,8 +2,8 @@ package org.vistabench.spec;
 
 import java.util.List;
 import java.util.stream.Collectors;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 
 /**
  * A spec that cannot be used. Carries every problem found in the file (validation does not stop at the first one),

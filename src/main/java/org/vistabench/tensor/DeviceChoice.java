@@ -4,8 +4,8 @@ import ai.djl.Device;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 
 /**
  * A {@code --device} / spec {@code train.device} value: {@code auto}, {@code cpu}, {@code gpu} (= {@code gpu:0}) or

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 import java.util.Map;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 
 /**
  * Compute precision of the trainable/frozen weights. {@link #BF16} is allowed only on a GPU and only when the DJL JNI

@@ -1,7 +1,7 @@
 package org.vistabench.tensor;
 
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 
 /** A checkpoint file that is missing, truncated, inconsistent or lacks a tensor; the message names file and tensor. */
 public final class TensorFormatException extends VistaException {

@@ -1,7 +1,7 @@
 package org.vistabench.train;
 
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 import org.vistabench.model.projector.ProjectorKind;
 import org.vistabench.spec.TrainSpec;
 

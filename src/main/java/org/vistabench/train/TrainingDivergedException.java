@@ -1,7 +1,7 @@
 package org.vistabench.train;
 
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 
 /** NaN or Inf in the loss or the gradients: the cell stops (exit 3 for the run); the message has the numbers. */
 public final class TrainingDivergedException extends VistaException {

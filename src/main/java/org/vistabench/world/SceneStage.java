@@ -18,6 +18,7 @@ import org.vistabench.data.Rle;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
 import org.vistabench.world.lm.LmCorpus;
+import org.vistabench.world.scene.Lexicon;
 import org.vistabench.world.scene.RenderedScene;
 import org.vistabench.world.scene.SceneGenerator;
 import org.vistabench.world.scene.SceneObject;

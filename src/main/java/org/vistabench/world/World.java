@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 import org.vistabench.data.CocoDataset;
 import org.vistabench.io.Json;
 import org.vistabench.spec.WorldSpec;
+import org.vistabench.world.scene.Lexicon;
 
 /**
  * A built mini world: a folder with {@code manifest.json}, {@code data/}, {@code lm/}, {@code saes/} and

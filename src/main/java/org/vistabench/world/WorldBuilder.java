@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
 import org.vistabench.io.Sha256;
@@ -36,6 +36,7 @@ import org.vistabench.world.sae.SaeLabeler;
 import org.vistabench.world.sae.SaeStage;
 import org.vistabench.world.sae.SaeTrainer;
 import org.vistabench.world.scene.ContactSheet;
+import org.vistabench.world.scene.Lexicon;
 import org.vistabench.world.scene.RenderedScene;
 import org.vistabench.world.scene.SceneGenerator;
 import org.vistabench.world.text.Grammar;
@@ -486,7 +487,6 @@ public final class WorldBuilder {
     private ProgressBar bar(String name, long max) {
         return org.vistabench.io.Progress.bar(name, max, options.progress(), true);
     }
-
 
     static String json(Object o) {
         try {

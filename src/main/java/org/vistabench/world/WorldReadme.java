@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.world.lm.LmCorpus;
+import org.vistabench.world.scene.Lexicon;
 import org.vistabench.world.scene.SceneGenerator;
 import org.vistabench.world.text.ChatFormat;
 

@@ -2,8 +2,8 @@ package org.vistabench.world;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 import org.vistabench.world.lm.LmTrainer;
 import org.vistabench.world.sae.SaeTrainer;
 

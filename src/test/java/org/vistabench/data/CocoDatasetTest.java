@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 
 class CocoDatasetTest {
     private static final String CATS = "\"categories\": [{\"id\": 3, \"name\": \"cat\", \"supercategory\": \"animal\"}]";

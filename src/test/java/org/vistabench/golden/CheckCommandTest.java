@@ -13,7 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vistabench.cli.Main;
-import org.vistabench.run.MetricsTable;
+import org.vistabench.results.MetricsCsv;
+import org.vistabench.results.MetricsTable;
 
 /** {@code vistabench check} end to end on a temp results folder. */
 class CheckCommandTest {

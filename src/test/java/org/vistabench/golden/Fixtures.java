@@ -6,34 +6,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.vistabench.run.MetricsTable;
+import org.vistabench.results.MetricsTable;
 import org.vistabench.spec.Cell;
 
 /** Hand-made metrics tables and golden files for the golden tests. */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
-    static final class Table {
+    public static final class Table {
         private final List<MetricsTable.Row> rows = new ArrayList<>();
 
         /** One value for the cell (encoder, mini-lm, layers, control, seed). */
-        Table add(String encoder, String layers, String control, long seed, String metric, double value) {
+        public Table add(String encoder, String layers, String control, long seed, String metric, double value) {
             rows.add(new MetricsTable.Row(Cell.of(encoder, "mini-lm", layers, control, seed), metric, value));
             return this;
         }
 
         /** The same value for control none and seed 1. */
-        Table add(String encoder, String layers, String metric, double value) {
+        public Table add(String encoder, String layers, String metric, double value) {
             return add(encoder, layers, "none", 1, metric, value);
         }
 
-        MetricsTable build() {
+        public MetricsTable build() {
             return new MetricsTable(rows);
         }
     }
 
-    static Table table() {
+    public static Table table() {
         return new Table();
     }
 

@@ -11,7 +11,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vistabench.io.Json;
-import org.vistabench.run.MetricsTable;
+import org.vistabench.results.MetricsTable;
 
 class GoldenReportWriterTest {
     @TempDir

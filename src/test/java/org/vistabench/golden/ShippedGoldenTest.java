@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.vistabench.run.MetricsTable;
+import org.vistabench.results.MetricsTable;
 import org.vistabench.spec.Cell;
 
 /** The shipped golden files evaluate as intended on full synthetic matrices of their cells. */

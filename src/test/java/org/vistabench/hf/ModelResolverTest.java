@@ -10,7 +10,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.VistaException;
+import org.vistabench.core.VistaException;
 
 class ModelResolverTest {
     private static Path snapshot(Path hub, String repo, String commit) throws Exception {

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.vistabench.run.CellContext;
+import org.vistabench.eval.CellContext;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;
 

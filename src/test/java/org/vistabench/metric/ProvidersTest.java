@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.run.MetricProvider;
+import org.vistabench.eval.MetricProvider;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecLoader;

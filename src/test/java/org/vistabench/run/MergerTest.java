@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.VistaException;
+import org.vistabench.core.VistaException;
 import org.vistabench.run.testing.TestSpecs;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.VistaException;
+import org.vistabench.core.VistaException;
 import org.vistabench.io.Sha256;
 import org.vistabench.run.testing.FakeProvider;
 import org.vistabench.run.testing.TestSpecs;

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.vistabench.eval.MetricProvider;
 import org.vistabench.run.testing.EchoProvider;
 import org.vistabench.run.testing.FakeProvider;
 import org.vistabench.run.testing.TestSpecs;

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.VistaException;
+import org.vistabench.core.VistaException;
 import org.vistabench.io.Json;
 
 class RunLockTest {

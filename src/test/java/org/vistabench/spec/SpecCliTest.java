@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.vistabench.cli.ExitCodes;
 import org.vistabench.cli.Main;
+import org.vistabench.core.ExitCodes;
 import org.vistabench.io.Json;
 
 /** {@code validate}, {@code plan} and {@code run} through the real command line, with captured output. */

@@ -13,7 +13,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.VistaException;
+import org.vistabench.core.VistaException;
 import org.vistabench.data.feature.InMemoryFeatures;
 import org.vistabench.model.projector.Projector;
 import org.vistabench.model.sae.Sae;
@@ -116,10 +116,10 @@ class TrainerTest {
         if ("1".equals(System.getenv("VISTABENCH_JNI_BF16"))) {
             return;
         }
-        var e = assertThrows(org.vistabench.VistaException.class,
+        var e = assertThrows(org.vistabench.core.VistaException.class,
                 () -> Trainer.computeType("bf16", ai.djl.Device.cpu()));
         assertTrue(e.getMessage().contains("precision bf16 needs a GPU"), e.getMessage());
-        var g = assertThrows(org.vistabench.VistaException.class,
+        var g = assertThrows(org.vistabench.core.VistaException.class,
                 () -> Trainer.computeType("bf16", ai.djl.Device.gpu()));
         assertTrue(g.getMessage().contains("VISTABENCH_JNI_BF16=1"), g.getMessage());
         assertEquals(2, e.exitCode());

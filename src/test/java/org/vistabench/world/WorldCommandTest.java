@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.cli.ExitCodes;
 import org.vistabench.cli.Main;
+import org.vistabench.core.ExitCodes;
 
 class WorldCommandTest {
     @Test

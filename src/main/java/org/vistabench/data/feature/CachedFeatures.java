@@ -30,10 +30,10 @@ public final class CachedFeatures implements FeatureSource, AutoCloseable {
             for (int s = 0; s < shardFiles.size(); s++) {
                 SafeTensors st = SafeTensors.open(shardFiles.get(s));
                 shards.add(st);
-                ByteBuffer b = st.bytes(org.vistabench.data.FeatureCache.FEATURES);
+                ByteBuffer b = st.bytes(org.vistabench.data.feature.FeatureCache.FEATURES);
                 data.add(b.asFloatBuffer());
                 shardStart[s] = allIds.size();
-                for (long id : st.longs(org.vistabench.data.FeatureCache.IMAGE_IDS)) {
+                for (long id : st.longs(org.vistabench.data.feature.FeatureCache.IMAGE_IDS)) {
                     allIds.add(id);
                 }
             }

@@ -1,7 +1,7 @@
 package org.vistabench.model.lm;
 
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 
 /** A language-model folder whose config.json is missing, unreadable, incomplete or names something we do not run. */
 public final class LmFormatException extends VistaException {

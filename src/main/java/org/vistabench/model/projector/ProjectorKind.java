@@ -1,7 +1,7 @@
 package org.vistabench.model.projector;
 
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 
 /** LLaVA's {@code mm_projector_type} values we support. */
 public enum ProjectorKind {

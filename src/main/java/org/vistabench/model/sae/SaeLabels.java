@@ -21,8 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 import org.vistabench.io.Json;
 
 /**

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 
 /** The SAEs of one LLM, by block index (TransformerLens {@code blocks.{L}}), with the file each came from. */
 public final class SaeSet implements AutoCloseable {

@@ -1,7 +1,7 @@
 package org.vistabench.model.vision;
 
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 
 /** A vision model folder or preprocessor config that cannot be used; the message names the file, key and value. */
 public final class VisionFormatException extends VistaException {

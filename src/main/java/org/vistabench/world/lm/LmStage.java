@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
-import org.vistabench.world.Lexicon;
+import org.vistabench.world.scene.Lexicon;
 import org.vistabench.world.text.ChatFormat;
 import org.vistabench.world.text.Grammar;
 import org.vistabench.world.text.WordTokenizer;

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.vistabench.world.Lexicon;
+import org.vistabench.world.scene.Lexicon;
 import org.vistabench.world.scene.SceneObject;
 import org.vistabench.world.text.Grammar;
 import org.vistabench.world.text.WordTokenizer;

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.vistabench.world.Lexicon;
+import org.vistabench.world.scene.Lexicon;
 
 /**
  * Auto-labels SAE latents from their top-activating tokens and contexts on held-out text, as Neuronpedia-like rows.

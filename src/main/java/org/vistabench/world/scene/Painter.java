@@ -16,7 +16,6 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.vistabench.world.Lexicon;
 
 /**
  * Draws backgrounds and objects without anti-aliasing, so every pixel belongs to exactly one layer and the instance

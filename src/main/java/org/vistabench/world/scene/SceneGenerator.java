@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.vistabench.world.Lexicon;
 
 /**
  * Samples scene layouts and draws them. A layout has 1-3 objects of distinct categories; it is accepted only when

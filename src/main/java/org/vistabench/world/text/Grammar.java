@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
-import org.vistabench.world.Lexicon;
+import org.vistabench.world.scene.Lexicon;
 import org.vistabench.world.scene.Scene;
 import org.vistabench.world.scene.SceneObject;
 

@@ -106,7 +106,7 @@ class ProjectorTest {
 
     @Test
     void rejectsUnknownProjectorType() {
-        var e = assertThrows(org.vistabench.VistaException.class, () -> ProjectorKind.parse("mlp3x"));
+        var e = assertThrows(org.vistabench.core.VistaException.class, () -> ProjectorKind.parse("mlp3x"));
         assertTrue(e.getMessage().contains("train.projector"));
         assertEquals(2, e.exitCode());
     }

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.VistaException;
+import org.vistabench.core.VistaException;
 
 class SaeLabelsTest {
     static final Path RES = Path.of("src/test/resources/sae");

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.VistaException;
+import org.vistabench.core.VistaException;
 import org.vistabench.tensor.NdArrays;
 import org.vistabench.tensor.SafeTensors;
 import org.vistabench.tensor.SafeTensorsWriter;

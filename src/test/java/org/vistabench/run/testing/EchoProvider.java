@@ -1,8 +1,8 @@
 package org.vistabench.run.testing;
 
 import java.util.Map;
-import org.vistabench.run.CellContext;
-import org.vistabench.run.MetricProvider;
+import org.vistabench.eval.CellContext;
+import org.vistabench.eval.MetricProvider;
 
 /** Test-only provider {@code echo}: reads the artefact {@code fake} left for this cell, to pin stage order. */
 public final class EchoProvider implements MetricProvider {

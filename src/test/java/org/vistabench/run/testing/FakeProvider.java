@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.TreeMap;
-import org.vistabench.run.CellContext;
+import org.vistabench.eval.CellContext;
+import org.vistabench.eval.MetricProvider;
 import org.vistabench.run.CellGlob;
-import org.vistabench.run.MetricProvider;
 import org.vistabench.spec.Cell;
 
 /**

@@ -3,8 +3,8 @@ package org.vistabench.world.lm;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.List;
-import org.vistabench.world.Lexicon;
 import org.vistabench.world.WorldSettings;
+import org.vistabench.world.scene.Lexicon;
 import org.vistabench.world.text.Grammar;
 import org.vistabench.world.text.WordTokenizer;
 

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.vistabench.world.Lexicon;
 import org.vistabench.world.SceneStage;
+import org.vistabench.world.scene.Lexicon;
 
 /**
  * On-demand: how the built world's LM reads a word-grid prefix whose object words are corrupted, each replaced with

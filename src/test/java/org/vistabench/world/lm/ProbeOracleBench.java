@@ -6,12 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.vistabench.data.FeatureCache;
 import org.vistabench.data.feature.CachedFeatures;
-import org.vistabench.world.Lexicon;
+import org.vistabench.data.feature.FeatureCache;
 import org.vistabench.world.SceneStage;
 import org.vistabench.world.WorldSettings;
 import org.vistabench.world.encoders.EncoderProbe;
+import org.vistabench.world.scene.Lexicon;
 
 /**
  * On-demand: how far a per-patch readout of an encoder's cached features can carry the caption, with no projector

@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.vistabench.world.Lexicon;
 
 class SceneGeneratorTest {
     private final Lexicon lex = Lexicon.mini();

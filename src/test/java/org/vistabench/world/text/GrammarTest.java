@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.vistabench.world.Lexicon;
+import org.vistabench.world.scene.Lexicon;
 import org.vistabench.world.scene.Scene;
 import org.vistabench.world.scene.SceneObject;
 

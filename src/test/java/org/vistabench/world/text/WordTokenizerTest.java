@@ -13,7 +13,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vistabench.io.Json;
-import org.vistabench.world.Lexicon;
+import org.vistabench.world.scene.Lexicon;
 import org.vistabench.world.scene.RenderedScene;
 import org.vistabench.world.scene.SceneGenerator;
 

@@ -1,4 +1,4 @@
-package org.vistabench.run;
+package org.vistabench.results;
 
 import java.util.ArrayList;
 import java.util.Comparator;

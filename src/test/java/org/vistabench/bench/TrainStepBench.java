@@ -1,4 +1,4 @@
-package org.vistabench.train.bench;
+package org.vistabench.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;

@@ -1,10 +1,10 @@
-package org.vistabench.run;
+package org.vistabench.eval;
 
 import java.util.Map;
 
 /**
  * A stage that computes metrics for one cell. Found with {@link java.util.ServiceLoader}
- * ({@code META-INF/services/org.vistabench.run.MetricProvider}); selected by its {@link #name()} under {@code metrics:}
+ * ({@code META-INF/services/org.vistabench.eval.MetricProvider}); selected by its {@link #name()} under {@code metrics:}
  * in the spec, and run in the spec's order.
  */
 public interface MetricProvider {

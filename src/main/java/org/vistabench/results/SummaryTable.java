@@ -1,4 +1,4 @@
-package org.vistabench.run;
+package org.vistabench.results;
 
 import java.io.IOException;
 import java.io.StringWriter;

@@ -1,4 +1,4 @@
-package org.vistabench;
+package org.vistabench.core;
 
 /**
  * A user-facing error: the message is one line that names the file, key or tensor, what was expected and what was

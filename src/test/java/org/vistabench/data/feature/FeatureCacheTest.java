@@ -1,4 +1,4 @@
-package org.vistabench.data;
+package org.vistabench.data.feature;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,9 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.VistaException;
-import org.vistabench.data.feature.CachedFeatures;
-import org.vistabench.data.feature.FeatureKey;
+import org.vistabench.core.VistaException;
 
 class FeatureCacheTest {
     @TempDir

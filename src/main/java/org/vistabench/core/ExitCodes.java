@@ -1,4 +1,4 @@
-package org.vistabench.cli;
+package org.vistabench.core;
 
 /** The exit codes are part of the interface: scripts and CI gates branch on them. */
 public final class ExitCodes {

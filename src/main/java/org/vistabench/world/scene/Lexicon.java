@@ -1,4 +1,4 @@
-package org.vistabench.world;
+package org.vistabench.world.scene;
 
 import java.util.ArrayList;
 import java.util.Collections;

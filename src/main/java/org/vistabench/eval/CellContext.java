@@ -1,4 +1,4 @@
-package org.vistabench.run;
+package org.vistabench.eval;
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.vistabench.data;
+package org.vistabench.data.feature;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
@@ -18,10 +18,8 @@ import java.util.zip.CRC32C;
 import me.tongfei.progressbar.ProgressBar;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vistabench.VistaException;
-import org.vistabench.cli.ExitCodes;
-import org.vistabench.data.feature.CachedFeatures;
-import org.vistabench.data.feature.FeatureKey;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
 import org.vistabench.io.Sha256;

@@ -1,4 +1,4 @@
-package org.vistabench.golden;
+package org.vistabench.results;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -17,8 +17,9 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import org.vistabench.golden.GoldenError;
+import org.vistabench.golden.GoldenException;
 import org.vistabench.io.AtomicFiles;
-import org.vistabench.run.MetricsTable;
 import org.vistabench.spec.Cell;
 
 /**

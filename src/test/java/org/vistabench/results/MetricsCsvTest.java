@@ -1,4 +1,4 @@
-package org.vistabench.golden;
+package org.vistabench.results;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.run.MetricsTable;
+import org.vistabench.golden.Fixtures;
+import org.vistabench.golden.GoldenError;
+import org.vistabench.golden.GoldenException;
 
 class MetricsCsvTest {
     @TempDir
