@@ -3,8 +3,9 @@ package org.vistabench.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.vistabench.core.FileError;
+import org.vistabench.core.FileErrorsException;
 import org.vistabench.golden.GoldenCheck;
-import org.vistabench.golden.GoldenError;
 import org.vistabench.golden.GoldenException;
 import org.vistabench.golden.GoldenReport;
 import org.vistabench.golden.GoldenReportWriter;
@@ -45,12 +46,12 @@ public final class CheckCommand implements Callable<Integer> {
         GoldenReport report;
         try {
             report = GoldenCheck.check(results, golden, allowMissing);
-        } catch (GoldenException e) {
+        } catch (FileErrorsException e) {
             if (e.errors().isEmpty()) {
                 throw e;
             }
             // One line per problem: Main would fold them into a single line.
-            for (GoldenError g : e.errors()) {
+            for (FileError g : e.errors()) {
                 err.println("error: " + g);
             }
             return e.exitCode();

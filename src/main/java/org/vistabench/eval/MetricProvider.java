@@ -1,6 +1,7 @@
 package org.vistabench.eval;
 
 import java.util.Map;
+import org.vistabench.cell.CellContext;
 
 /**
  * A stage that computes metrics for one cell. Found with {@link java.util.ServiceLoader}

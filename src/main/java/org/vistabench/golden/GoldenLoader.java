@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.vistabench.core.FileError;
 import org.vistabench.io.Sha256;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -42,7 +43,7 @@ public final class GoldenLoader {
     private static final Pattern METRIC = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)+");
 
     private final String file;
-    private final List<GoldenError> errors = new ArrayList<>();
+    private final List<FileError> errors = new ArrayList<>();
     // Mappings that had unknown keys, and the keys suggested for them: a misspelt key is reported once, as unknown
     // with its suggestion, not a second time as the missing key it was meant to be.
     private final Map<Node, java.util.Set<String>> suggested = new java.util.IdentityHashMap<>();
@@ -79,15 +80,15 @@ public final class GoldenLoader {
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            errors.add(new GoldenError(file, m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1, "",
+            errors.add(new FileError(file, m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1, "",
                     "invalid YAML: " + problem.replace('\n', ' ')));
             return null;
         } catch (YAMLException e) {
-            errors.add(new GoldenError(file, 1, 1, "", "invalid YAML: " + String.valueOf(e.getMessage()).replace('\n', ' ')));
+            errors.add(new FileError(file, 1, 1, "", "invalid YAML: " + String.valueOf(e.getMessage()).replace('\n', ' ')));
             return null;
         }
         if (root == null) {
-            errors.add(new GoldenError(file, 1, 1, "", "empty golden file: expected a mapping with a 'claims' list"));
+            errors.add(new FileError(file, 1, 1, "", "empty golden file: expected a mapping with a 'claims' list"));
             return null;
         }
         Map<String, NodeTuple> top = mapping(root, "", TOP_KEYS);
@@ -482,7 +483,7 @@ public final class GoldenLoader {
 
     private void error(Node node, String path, String message) {
         Mark m = node.getStartMark();
-        errors.add(new GoldenError(file, m.getLine() + 1, m.getColumn() + 1, path, message));
+        errors.add(new FileError(file, m.getLine() + 1, m.getColumn() + 1, path, message));
     }
 
     static String describe(Node node) {

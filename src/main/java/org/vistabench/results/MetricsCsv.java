@@ -17,8 +17,8 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
-import org.vistabench.golden.GoldenError;
-import org.vistabench.golden.GoldenException;
+import org.vistabench.core.FileError;
+import org.vistabench.core.FileErrorsException;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.spec.Cell;
 
@@ -56,21 +56,21 @@ public final class MetricsCsv {
         return out.toString();
     }
 
-    /** Reads a table; every malformed row is reported (file:line) in one {@link GoldenException}. */
+    /** Reads a table; every malformed row is reported (file:line) in one {@link FileErrorsException}. */
     public static MetricsTable read(Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new GoldenException(file + ": metrics table not found");
+            throw new FileErrorsException(file + ": metrics table not found");
         } catch (IOException e) {
-            throw new GoldenException(file + ": cannot read metrics table: " + e.getMessage());
+            throw new FileErrorsException(file + ": cannot read metrics table: " + e.getMessage());
         }
         return parse(file.toString(), new StringReader(text));
     }
 
     static MetricsTable parse(String file, Reader in) {
-        List<GoldenError> errors = new ArrayList<>();
+        List<FileError> errors = new ArrayList<>();
         List<MetricsTable.Row> rows = new ArrayList<>();
         Map<String, Long> seen = new HashMap<>();
         try (CSVParser parser = CSVParser.builder().setReader(in).setFormat(FORMAT).get()) {
@@ -80,14 +80,14 @@ public final class MetricsCsv {
                 if (header) {
                     header = false;
                     if (!rec.toList().equals(HEADER)) {
-                        errors.add(new GoldenError(file, (int) line, 1, "header",
+                        errors.add(new FileError(file, (int) line, 1, "header",
                                 "expected " + String.join(",", HEADER) + ", got " + String.join(",", rec.toList())));
                         break;
                     }
                     continue;
                 }
                 if (rec.size() != HEADER.size()) {
-                    errors.add(new GoldenError(file, (int) line, 1, "row",
+                    errors.add(new FileError(file, (int) line, 1, "row",
                             "expected " + HEADER.size() + " fields, got " + rec.size()));
                     continue;
                 }
@@ -95,40 +95,40 @@ public final class MetricsCsv {
                 try {
                     seed = Long.parseLong(rec.get(5));
                 } catch (NumberFormatException e) {
-                    errors.add(new GoldenError(file, (int) line, 1, "seed", "expected an integer, got \"" + rec.get(5) + "\""));
+                    errors.add(new FileError(file, (int) line, 1, "seed", "expected an integer, got \"" + rec.get(5) + "\""));
                     continue;
                 }
                 double value;
                 try {
                     value = Double.parseDouble(rec.get(7));
                 } catch (NumberFormatException e) {
-                    errors.add(new GoldenError(file, (int) line, 1, "value",
+                    errors.add(new FileError(file, (int) line, 1, "value",
                             "expected a number (or NaN), got \"" + rec.get(7) + "\""));
                     continue;
                 }
                 Cell cell = Cell.of(rec.get(1), rec.get(2), rec.get(3), rec.get(4), seed);
                 if (!cell.id().equals(rec.get(0))) {
-                    errors.add(new GoldenError(file, (int) line, 1, "cell", "cell id \"" + rec.get(0)
+                    errors.add(new FileError(file, (int) line, 1, "cell", "cell id \"" + rec.get(0)
                             + "\" does not match its coordinates (expected \"" + cell.id() + "\")"));
                     continue;
                 }
                 String key = cell.id() + "\u0000" + rec.get(6);
                 Long first = seen.putIfAbsent(key, line);
                 if (first != null) {
-                    errors.add(new GoldenError(file, (int) line, 1, "metric", "duplicate row for cell " + cell.id()
+                    errors.add(new FileError(file, (int) line, 1, "metric", "duplicate row for cell " + cell.id()
                             + " metric " + rec.get(6) + " (first at line " + first + ")"));
                     continue;
                 }
                 rows.add(new MetricsTable.Row(cell, rec.get(6), value));
             }
             if (header) {
-                errors.add(new GoldenError(file, 1, 1, "header", "empty file: expected the header " + String.join(",", HEADER)));
+                errors.add(new FileError(file, 1, 1, "header", "empty file: expected the header " + String.join(",", HEADER)));
             }
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            errors.add(new GoldenError(file, 1, 1, "", "malformed CSV: " + e.getMessage()));
+            errors.add(new FileError(file, 1, 1, "", "malformed CSV: " + e.getMessage()));
         }
         if (!errors.isEmpty()) {
-            throw new GoldenException(errors);
+            throw new FileErrorsException(errors);
         }
         return new MetricsTable(rows);
     }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vistabench.core.ExitCodes;
+import org.vistabench.core.FileError;
 import org.vistabench.spec.Cell;
 
 class GoldenLoaderTest {
@@ -129,7 +130,7 @@ class GoldenLoaderTest {
                   - {id: c, source: s, metric: m.x, expect: {at_mots: 1}}
                 """));
         assertEquals(3, e.errors().size(), e.getMessage());
-        assertEquals(List.of(2, 3, 4), e.errors().stream().map(GoldenError::line).toList());
+        assertEquals(List.of(2, 3, 4), e.errors().stream().map(FileError::line).toList());
     }
 
     @Test

@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vistabench.core.FileError;
+import org.vistabench.core.FileErrorsException;
 import org.vistabench.golden.Fixtures;
-import org.vistabench.golden.GoldenError;
-import org.vistabench.golden.GoldenException;
 
 class MetricsCsvTest {
     @TempDir
@@ -67,7 +67,7 @@ class MetricsCsvTest {
     void rejectsAWrongHeader() throws IOException {
         Path f = tmp.resolve("m.csv");
         Files.writeString(f, "cell,metric,value\nx,y,1\n");
-        GoldenException e = assertThrows(GoldenException.class, () -> MetricsCsv.read(f));
+        FileErrorsException e = assertThrows(FileErrorsException.class, () -> MetricsCsv.read(f));
         assertEquals(f + ":1:1: header: expected cell,encoder,llm,sae_layers,control,seed,metric,value, got cell,metric,value",
                 e.errors().get(0).toString());
     }
@@ -83,8 +83,8 @@ class MetricsCsvTest {
                 "wrong-id,e,l,none,none,1,m.z,0.5",
                 "e__l__none__none__s1,e,l,none,none,1,m.x,0.6",
                 "e__l__none__none__s1,e,l")) + "\n");
-        GoldenException e = assertThrows(GoldenException.class, () -> MetricsCsv.read(f));
-        assertEquals(List.of(3, 4, 5, 6, 7), e.errors().stream().map(GoldenError::line).toList(), e.getMessage());
+        FileErrorsException e = assertThrows(FileErrorsException.class, () -> MetricsCsv.read(f));
+        assertEquals(List.of(3, 4, 5, 6, 7), e.errors().stream().map(FileError::line).toList(), e.getMessage());
         assertTrue(e.errors().get(1).toString().contains("value: expected a number (or NaN), got \"fast\""));
         assertTrue(e.errors().get(2).toString().contains("does not match its coordinates"));
         assertTrue(e.errors().get(3).toString().contains("duplicate row for cell e__l__none__none__s1 metric m.x (first at line 2)"),
@@ -93,7 +93,7 @@ class MetricsCsvTest {
 
     @Test
     void missingTableIsAUsageErrorNamingTheFile() {
-        GoldenException e = assertThrows(GoldenException.class, () -> MetricsCsv.read(tmp.resolve("nope.csv")));
+        FileErrorsException e = assertThrows(FileErrorsException.class, () -> MetricsCsv.read(tmp.resolve("nope.csv")));
         assertEquals(2, e.exitCode());
         assertTrue(e.getMessage().contains("nope.csv: metrics table not found"));
     }
@@ -102,7 +102,7 @@ class MetricsCsvTest {
     void emptyFileIsAnError() throws IOException {
         Path f = tmp.resolve("m.csv");
         Files.writeString(f, "");
-        GoldenException e = assertThrows(GoldenException.class, () -> MetricsCsv.read(f));
+        FileErrorsException e = assertThrows(FileErrorsException.class, () -> MetricsCsv.read(f));
         assertTrue(e.getMessage().contains("empty file"), e.getMessage());
     }
 }

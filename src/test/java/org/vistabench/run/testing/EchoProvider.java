@@ -1,7 +1,7 @@
 package org.vistabench.run.testing;
 
 import java.util.Map;
-import org.vistabench.eval.CellContext;
+import org.vistabench.cell.CellContext;
 import org.vistabench.eval.MetricProvider;
 
 /** Test-only provider {@code echo}: reads the artefact {@code fake} left for this cell, to pin stage order. */

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.TreeMap;
-import org.vistabench.eval.CellContext;
+import org.vistabench.cell.CellContext;
 import org.vistabench.eval.MetricProvider;
 import org.vistabench.run.CellGlob;
 import org.vistabench.spec.Cell;

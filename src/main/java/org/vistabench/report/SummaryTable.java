@@ -1,4 +1,4 @@
-package org.vistabench.results;
+package org.vistabench.report;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.vistabench.io.AtomicFiles;
+import org.vistabench.results.MetricsTable;
 import org.vistabench.spec.Cell;
 
 /**

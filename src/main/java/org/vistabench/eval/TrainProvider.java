@@ -1,4 +1,4 @@
-package org.vistabench.metric;
+package org.vistabench.eval;
 
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
@@ -9,12 +9,16 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vistabench.cell.CellContext;
+import org.vistabench.cell.DataBundle;
+import org.vistabench.cell.ImageSplit;
+import org.vistabench.cell.LmBundle;
+import org.vistabench.cell.Resources;
+import org.vistabench.cell.TrainedCell;
 import org.vistabench.core.ExitCodes;
 import org.vistabench.core.VistaException;
 import org.vistabench.data.feature.CachedFeatures;
 import org.vistabench.data.feature.FeatureSource;
-import org.vistabench.eval.CellContext;
-import org.vistabench.eval.MetricProvider;
 import org.vistabench.model.projector.Projector;
 import org.vistabench.model.projector.VisualPrompt;
 import org.vistabench.model.sae.Sae;

@@ -1,4 +1,4 @@
-package org.vistabench.metric;
+package org.vistabench.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.eval.MetricProvider;
+import org.vistabench.cell.TrainedCell;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecLoader;

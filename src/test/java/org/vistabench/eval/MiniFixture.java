@@ -1,4 +1,4 @@
-package org.vistabench.metric;
+package org.vistabench.eval;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,9 +16,11 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.vistabench.cell.DataBundle;
+import org.vistabench.cell.ImageSplit;
 import org.vistabench.io.Json;
-import org.vistabench.tensor.Npz;
 import org.vistabench.tensor.NpyArray;
+import org.vistabench.tensor.Npz;
 
 /**
  * A complete, tiny on-disk setup for the providers: the HF-parity Gemma-2 fixture (random weights) with a word-level

@@ -1,9 +1,8 @@
-package org.vistabench.metric;
+package org.vistabench.cell;
 
 import java.nio.file.Path;
 import org.vistabench.core.ExitCodes;
 import org.vistabench.core.VistaException;
-import org.vistabench.eval.CellContext;
 import org.vistabench.spec.Spec;
 import org.vistabench.world.World;
 

@@ -1,4 +1,4 @@
-package org.vistabench.eval;
+package org.vistabench.cell;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;
 
-/** What a {@link MetricProvider} sees while it works on one cell. */
+/** What a metric provider ({@code eval.MetricProvider}) sees while it works on one cell. */
 public interface CellContext {
     Spec spec();
 

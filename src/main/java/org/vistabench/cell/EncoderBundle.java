@@ -1,4 +1,4 @@
-package org.vistabench.metric;
+package org.vistabench.cell;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

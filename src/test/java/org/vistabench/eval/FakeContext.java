@@ -1,10 +1,10 @@
-package org.vistabench.metric;
+package org.vistabench.eval;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.vistabench.eval.CellContext;
+import org.vistabench.cell.CellContext;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;
 

@@ -1,4 +1,4 @@
-package org.vistabench.metric;
+package org.vistabench.cell;
 
 import java.awt.image.BufferedImage;
 import java.util.List;

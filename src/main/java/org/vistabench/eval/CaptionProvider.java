@@ -1,4 +1,4 @@
-package org.vistabench.metric;
+package org.vistabench.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -16,11 +16,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.vistabench.cell.CellContext;
+import org.vistabench.cell.DataBundle;
+import org.vistabench.cell.ImageSplit;
+import org.vistabench.cell.LmBundle;
+import org.vistabench.cell.Resources;
+import org.vistabench.cell.TrainedCell;
 import org.vistabench.core.ExitCodes;
 import org.vistabench.core.VistaException;
 import org.vistabench.data.feature.CachedFeatures;
-import org.vistabench.eval.CellContext;
-import org.vistabench.eval.MetricProvider;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
 import org.vistabench.model.projector.VisualPrompt;

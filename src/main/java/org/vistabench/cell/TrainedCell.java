@@ -1,4 +1,4 @@
-package org.vistabench.metric;
+package org.vistabench.cell;
 
 import ai.djl.ndarray.NDManager;
 import org.vistabench.model.projector.Projector;

@@ -1,4 +1,4 @@
-package org.vistabench.metric;
+package org.vistabench.cell;
 
 import ai.djl.Device;
 import java.nio.file.Path;
@@ -10,7 +10,6 @@ import org.vistabench.core.VistaException;
 import org.vistabench.data.feature.CachedFeatures;
 import org.vistabench.data.feature.FeatureCache;
 import org.vistabench.data.feature.FeatureKey;
-import org.vistabench.eval.CellContext;
 import org.vistabench.hf.ModelResolver;
 import org.vistabench.model.projector.VisualPrompt;
 import org.vistabench.spec.EncoderSpec;
@@ -101,12 +100,12 @@ public final class Resources {
     }
 
     /** A provider parameter as a string, with a default. */
-    static String param(Map<String, Object> params, String key, String dflt) {
+    public static String param(Map<String, Object> params, String key, String dflt) {
         Object v = params.get(key);
         return v == null ? dflt : v.toString();
     }
 
-    static int intParam(Map<String, Object> params, String key, int dflt) {
+    public static int intParam(Map<String, Object> params, String key, int dflt) {
         Object v = params.get(key);
         if (v == null) {
             return dflt;
