@@ -10,9 +10,11 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.vistabench.core.FileError;
 import org.vistabench.io.Sha256;
+import org.vistabench.spec.Suggest;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -457,9 +459,11 @@ public final class GoldenLoader {
             String keyPath = path.isEmpty() ? key : path + "." + key;
             if (!allowed.contains(key)) {
                 java.util.Set<String> hints = suggested.computeIfAbsent(node, x -> new java.util.HashSet<>());
-                DidYouMean.suggest(key, allowed).ifPresent(hints::add);
-                error(k, keyPath, "unknown key '" + key + "'" + DidYouMean.suggest(key, allowed)
-                        .map(s -> " (did you mean '" + s + "'?)").orElse("") + "; allowed: " + String.join(", ", allowed));
+                // Looser than spec files' rule: two edits even for short keys, and no prefix matches.
+                Optional<String> hint = Suggest.closest(key, allowed, Math.max(2, key.length() / 3));
+                hint.ifPresent(hints::add);
+                error(k, keyPath, "unknown key '" + key + "'" + hint.map(s -> " (did you mean '" + s + "'?)")
+                        .orElse("") + "; allowed: " + String.join(", ", allowed));
                 continue;
             }
             if (out.containsKey(key)) {

@@ -7,11 +7,12 @@ import java.util.regex.Pattern;
 import org.vistabench.core.ExitCodes;
 import org.vistabench.core.VistaException;
 import org.vistabench.spec.Cell;
+import org.vistabench.spec.Shards;
 
 /**
  * {@code --shard i/N}: shard {@code i} of {@code N}, counted from 0 (so a Kubernetes {@code JOB_COMPLETION_INDEX} or a
  * 0-based Slurm array index can be passed as is). Which shard a cell belongs to depends only on its id and N (the spec
- * package's {@code Shards.of}), so shards of one spec never overlap and together hold every cell.
+ * package's {@link Shards#of}), so shards of one spec never overlap and together hold every cell.
  */
 public record Shard(int index, int count) {
     private static final Pattern SYNTAX = Pattern.compile("(\\d{1,9})/(\\d{1,9})");
@@ -36,16 +37,10 @@ public record Shard(int index, int count) {
     /**
      * The cells of this shard, in their original order.
      *
-     * @param shardOf cell id and N to the cell's shard in [0, N): the spec package's {@code Shards::of}
+     * @param shardOf cell id and N to the cell's shard in [0, N): {@code Shards::of} outside tests
      */
     public List<Cell> select(List<Cell> cells, ToIntBiFunction<String, Integer> shardOf) {
-        return cells.stream().filter(c -> {
-            int s = shardOf.applyAsInt(c.id(), count);
-            if (s < 0 || s >= count) {
-                throw new IllegalStateException("shard of " + c.id() + " among " + count + " is " + s);
-            }
-            return s == index;
-        }).toList();
+        return Shards.select(cells, index, count, shardOf);
     }
 
     @Override

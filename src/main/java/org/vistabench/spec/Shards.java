@@ -2,6 +2,7 @@ package org.vistabench.spec;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.ToIntBiFunction;
 
 /**
  * Which of {@code n} shards runs a cell. The shard depends only on the cell id and {@code n} (not on the other cells
@@ -25,10 +26,24 @@ public final class Shards {
 
     /** The cells of shard {@code index} (0-based) of {@code n}, in their matrix order. */
     public static List<Cell> select(List<Cell> cells, int index, int n) {
+        return select(cells, index, n, Shards::of);
+    }
+
+    /**
+     * As {@link #select(List, int, int)}, with the cell-to-shard function given (tests pass a stand-in for
+     * {@link #of}); a function that answers outside {@code [0, n)} is a bug and throws.
+     */
+    public static List<Cell> select(List<Cell> cells, int index, int n, ToIntBiFunction<String, Integer> shardOf) {
         if (index < 0 || index >= n) {
             throw new IllegalArgumentException("shard index must be in [0, " + n + "), got " + index);
         }
-        return cells.stream().filter(c -> of(c.id(), n) == index).toList();
+        return cells.stream().filter(c -> {
+            int s = shardOf.applyAsInt(c.id(), n);
+            if (s < 0 || s >= n) {
+                throw new IllegalStateException("shard of " + c.id() + " among " + n + " is " + s);
+            }
+            return s == index;
+        }).toList();
     }
 
     /**

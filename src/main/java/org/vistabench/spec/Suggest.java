@@ -4,13 +4,33 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** "Did you mean" for misspelt keys and enum values. */
-final class Suggest {
+/** "Did you mean" for misspelt keys and enum values, here and in golden files. */
+public final class Suggest {
     private Suggest() {
     }
 
     /** The closest candidate when it is close enough to be a plausible typo. */
-    static Optional<String> closest(String word, Collection<String> candidates) {
+    public static Optional<String> closest(String word, Collection<String> candidates) {
+        // Short words tolerate one edit, longer ones two or three: "lamda_sae" -> "lambda_sae", "scael" -> "scale",
+        // but "base" does not become "name".
+        int allowed = word.length() <= 4 ? 1 : word.length() <= 8 ? 2 : 3;
+        Optional<String> near = closest(word, candidates, allowed);
+        if (near.isPresent()) {
+            return near;
+        }
+        // A word that extends a candidate ("golden_file" -> "golden") or is cut short ("enc" -> "encoders").
+        String lower = word.toLowerCase(Locale.ROOT);
+        for (String c : candidates) {
+            String cl = c.toLowerCase(Locale.ROOT);
+            if (Math.min(cl.length(), lower.length()) >= 3 && (lower.startsWith(cl) || cl.startsWith(lower))) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first closest candidate, ignoring case, when at most {@code maxDistance} edits away (no prefix rule). */
+    public static Optional<String> closest(String word, Collection<String> candidates, int maxDistance) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         String lower = word.toLowerCase(Locale.ROOT);
@@ -21,20 +41,7 @@ final class Suggest {
                 best = c;
             }
         }
-        // Short words tolerate one edit, longer ones two or three: "lamda_sae" -> "lambda_sae", "scael" -> "scale",
-        // but "base" does not become "name".
-        int allowed = word.length() <= 4 ? 1 : word.length() <= 8 ? 2 : 3;
-        if (best != null && bestDistance <= allowed) {
-            return Optional.of(best);
-        }
-        // A word that extends a candidate ("golden_file" -> "golden") or is cut short ("enc" -> "encoders").
-        for (String c : candidates) {
-            String cl = c.toLowerCase(Locale.ROOT);
-            if (Math.min(cl.length(), lower.length()) >= 3 && (lower.startsWith(cl) || cl.startsWith(lower))) {
-                return Optional.of(c);
-            }
-        }
-        return Optional.empty();
+        return best != null && bestDistance <= maxDistance ? Optional.of(best) : Optional.empty();
     }
 
     static String didYouMean(String word, Collection<String> candidates) {
