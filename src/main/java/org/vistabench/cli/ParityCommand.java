@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.vistabench.core.ExitCodes;
 import org.vistabench.parity.Parity;
+import org.vistabench.tensor.TensorDiff;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,14 +50,14 @@ public final class ParityCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s parity: %s vs %s%n", r.kind().name().toLowerCase(Locale.ROOT), r.model(),
                 r.expected());
         out.printf(Locale.ROOT, "%-48s %12s %12s %12s  %s%n", "tensor", "max|d|", "max rel", "bound", "");
-        for (Parity.Row row : r.rows()) {
-            out.printf(Locale.ROOT, "%-48s %12.3e %12.3e %12.3e  %s%n", row.tensor(), row.maxAbs(), row.maxRel(),
+        for (TensorDiff row : r.rows()) {
+            out.printf(Locale.ROOT, "%-48s %12.3e %12.3e %12.3e  %s%n", row.name(), row.maxAbs(), row.maxRel(),
                     row.bound(), row.ok() ? "ok" : "FAIL");
         }
         long bad = r.rows().stream().filter(x -> !x.ok()).count();
         if (bad > 0) {
             r.rows().stream().filter(x -> !x.ok()).forEach(x -> spec.commandLine().getErr().printf(Locale.ROOT,
-                    "error: %s: max|d| %.3e exceeds bound %.3e%n", x.tensor(), x.maxAbs(), x.bound()));
+                    "error: %s: max|d| %.3e exceeds bound %.3e%n", x.name(), x.maxAbs(), x.bound()));
             return ExitCodes.CLAIM_FAILED;
         }
         out.printf(Locale.ROOT, "ok: %d tensors within tolerance%n", r.rows().size());

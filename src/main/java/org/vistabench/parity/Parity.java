@@ -14,6 +14,7 @@ import org.vistabench.model.lm.LmParity;
 import org.vistabench.model.sae.SaeParity;
 import org.vistabench.model.vision.PreprocessParity;
 import org.vistabench.model.vision.VisionParity;
+import org.vistabench.tensor.TensorDiff;
 
 /**
  * Runs a model folder on the inputs of a Python reference dump and compares every output tensor the dump holds. The
@@ -25,18 +26,10 @@ public final class Parity {
     /** What was run. */
     public enum Kind { LM, VISION, SAE, PREPROCESS }
 
-    /**
-     * One compared tensor.
-     *
-     * @param bound the largest {@code maxAbs} allowed (relative bounds are already scaled by the reference's size),
-     *     except for SAE rows, whose bound applies to {@code maxRel}
-     */
-    public record Row(String tensor, double maxAbs, double maxRel, double bound, boolean ok) {
-    }
-
-    public record Result(Kind kind, Path model, Path expected, List<Row> rows) {
+    /** The compared tensors; each row's {@code boundOn} says what its bound limits. */
+    public record Result(Kind kind, Path model, Path expected, List<TensorDiff> rows) {
         public boolean ok() {
-            return !rows.isEmpty() && rows.stream().allMatch(Row::ok);
+            return !rows.isEmpty() && rows.stream().allMatch(TensorDiff::ok);
         }
     }
 
@@ -89,18 +82,11 @@ public final class Parity {
         if (kind != Kind.PREPROCESS && !Files.isRegularFile(exp)) {
             throw new VistaException(ExitCodes.USAGE, exp + ": expected-outputs file not found (pass --expected)");
         }
-        List<Row> rows = switch (kind) {
-            case LM -> LmParity.run(model, exp).stream()
-                    .map(r -> rescale(new Row(r.tensor(), r.maxAbs(), r.maxRel(), r.bound(), r.ok()),
-                            tolerance, org.vistabench.model.lm.ParityResult.REL_TOL)).toList();
-            case VISION -> VisionParity.run(model, exp).stream()
-                    .map(r -> rescale(new Row(r.tensor(), r.maxAbs(), r.maxRel(), r.bound(), r.ok()),
-                            tolerance, VisionParity.REL_BOUND)).toList();
-            case SAE -> SaeParity.run(model, exp).stream()
-                    .map(r -> saeTolerance(new Row(r.tensor(), r.maxAbs(), r.maxRel(), r.bound(), r.ok()), tolerance))
-                    .toList();
-            case PREPROCESS -> PreprocessParity.run(model).stream()
-                    .map(r -> new Row(r.tensor(), r.maxAbs(), r.maxRel(), r.bound(), r.ok())).toList();
+        List<TensorDiff> rows = switch (kind) {
+            case LM -> retolerate(LmParity.run(model, exp), tolerance, LmParity.REL_TOL);
+            case VISION -> retolerate(VisionParity.run(model, exp), tolerance, VisionParity.REL_BOUND);
+            case SAE -> retolerate(SaeParity.run(model, exp), tolerance, SaeParity.REL_BOUND);
+            case PREPROCESS -> PreprocessParity.run(model);
         };
         return new Result(kind, model, exp, rows);
     }
@@ -115,19 +101,8 @@ public final class Parity {
         return Files.isRegularFile(beside) ? beside : here;
     }
 
-    private static Row rescale(Row r, Double tolerance, double defaultRel) {
-        if (tolerance == null || r.bound() == 0 || !Double.isFinite(r.maxAbs())) {
-            return r;
-        }
-        double bound = r.bound() * tolerance / defaultRel;
-        return new Row(r.tensor(), r.maxAbs(), r.maxRel(), bound, r.maxAbs() <= bound);
-    }
-
-    private static Row saeTolerance(Row r, Double tolerance) {
-        if (tolerance == null || r.bound() == 0 || !Double.isFinite(r.maxAbs())) {
-            return r;
-        }
-        return new Row(r.tensor(), r.maxAbs(), r.maxRel(), tolerance, r.maxRel() <= tolerance);
+    private static List<TensorDiff> retolerate(List<TensorDiff> rows, Double tolerance, double defaultTol) {
+        return tolerance == null ? rows : rows.stream().map(r -> r.withTolerance(tolerance, defaultTol)).toList();
     }
 
     /** Every fixture folder below {@code root} (for tests and for {@code parity --all}). */

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.vistabench.tensor.NdArrays;
 import org.vistabench.tensor.SafeTensors;
+import org.vistabench.tensor.TensorDiff;
 
 /**
  * Runs a model folder on the inputs stored in an {@code expected.safetensors} (as written by the HF parity fixture
@@ -18,15 +19,18 @@ import org.vistabench.tensor.SafeTensors;
  * ({@code kvcache.logits}).
  */
 public final class LmParity {
+    /** Relative tolerance of float tensors against the HF reference: max|Δ| ≤ 1e-4 · max(1, max|ref|). */
+    public static final double REL_TOL = 1e-4;
+
     private LmParity() {
     }
 
-    public static List<ParityResult> run(Path modelDir, Path expected) {
+    public static List<TensorDiff> run(Path modelDir, Path expected) {
         return run(modelDir, LmConfig.read(modelDir), expected);
     }
 
-    public static List<ParityResult> run(Path modelDir, LmConfig config, Path expected) {
-        List<ParityResult> out = new ArrayList<>();
+    public static List<TensorDiff> run(Path modelDir, LmConfig config, Path expected) {
+        List<TensorDiff> out = new ArrayList<>();
         try (NDManager root = NDManager.newBaseManager();
              SafeTensors ref = SafeTensors.open(expected);
              CausalLm lm = LmLoader.load(modelDir, config, root)) {
@@ -49,25 +53,31 @@ public final class LmParity {
                 long[] full = ref.longs("greedy.output");
                 long[] want = Arrays.copyOfRange(full, prompt.length, full.length);
                 long[] got = lm.generateGreedy(prompt, null, want.length, -1, null);
-                out.add(ParityResult.compareTokens("greedy.output", got, want));
+                out.add(TensorDiff.countMismatches("greedy.output", got, want));
             }
         }
         return out;
     }
 
-    private static void compareAll(List<ParityResult> out, SafeTensors ref, String prefix, LmOutput o) {
+    private static void compareAll(List<TensorDiff> out, SafeTensors ref, String prefix, LmOutput o) {
         if (ref.has(prefix + "logits")) {
-            out.add(ParityResult.compare(prefix + "logits", NdArrays.toFloats(o.logits()), ref.floats(prefix + "logits")));
+            out.add(compare(prefix + "logits", NdArrays.toFloats(o.logits()), ref.floats(prefix + "logits")));
         }
         for (int i = 0; ref.has(prefix + "hidden_states." + i); i++) {
             String name = prefix + "hidden_states." + i;
             float[] ours = i < o.hiddenStates().size() ? NdArrays.toFloats(o.hiddenStates().get(i)) : new float[0];
-            out.add(ParityResult.compare(name, ours, ref.floats(name)));
+            out.add(compare(name, ours, ref.floats(name)));
         }
     }
 
+    /** Float outputs: bound {@link #REL_TOL} scaled by max(1, max|ref|); a non-finite difference reports NaN. */
+    static TensorDiff compare(String name, float[] ours, float[] ref) {
+        return TensorDiff.compare(name, ours, ref, REL_TOL, TensorDiff.Bound.MAX_ABS_SCALED, 1,
+                TensorDiff.NonFinite.NAN);
+    }
+
     /** Feeds the ids one position at a time through a KV cache; the last-position logits must match the full pass. */
-    private static ParityResult kvCache(CausalLm lm, NDArray ids, SafeTensors ref) {
+    private static TensorDiff kvCache(CausalLm lm, NDArray ids, SafeTensors ref) {
         Shape s = ids.getShape();
         int b = (int) s.get(0), t = (int) s.get(1), v = lm.config().vocabSize();
         float[] stepwise = new float[b * t * v];
@@ -84,6 +94,6 @@ public final class LmParity {
                 }
             }
         }
-        return ParityResult.compare("kvcache.logits", stepwise, ref.floats("logits"));
+        return compare("kvcache.logits", stepwise, ref.floats("logits"));
     }
 }

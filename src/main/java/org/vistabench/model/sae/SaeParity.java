@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.vistabench.tensor.NdArrays;
 import org.vistabench.tensor.SafeTensors;
+import org.vistabench.tensor.TensorDiff;
 import org.vistabench.tensor.TensorFormatException;
 
 /**
@@ -36,10 +37,10 @@ public final class SaeParity {
      *     exactly one Llama Scope SAE folder (the fixture layout); the format is detected from the content
      * @param expected the reference safetensors
      */
-    public static List<ParityResult> run(Path saeFolderOrFile, Path expected) {
+    public static List<TensorDiff> run(Path saeFolderOrFile, Path expected) {
         String format = SaeLoader.detectFormat(saeFolderOrFile);
         Path saePath = SaeLoader.LLAMA_SCOPE.equals(format) ? llamaFolder(saeFolderOrFile) : saeFolderOrFile;
-        List<ParityResult> out = new ArrayList<>();
+        List<TensorDiff> out = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager();
              SafeTensors ref = SafeTensors.open(expected)) {
             Sae sae = SaeLoader.GEMMA_SCOPE.equals(format) ? SaeLoader.gemmaScope(saePath, m)
@@ -105,7 +106,7 @@ public final class SaeParity {
         NDArray get();
     }
 
-    private static void compare(List<ParityResult> out, SafeTensors ref, String name, double bound, Compute ours) {
+    private static void compare(List<TensorDiff> out, SafeTensors ref, String name, double bound, Compute ours) {
         if (!ref.has(name)) {
             return;
         }
@@ -118,21 +119,13 @@ public final class SaeParity {
         out.add(measure(name, NdArrays.toFloats(got), e, bound));
     }
 
-    /** Norm-wise comparison; for {@code bound == 0} the check is on exact equality. */
-    public static ParityResult measure(String name, float[] ours, float[] expected, double bound) {
-        double maxAbs = 0;
-        double maxE = 0;
-        boolean finite = true;
-        for (int i = 0; i < expected.length; i++) {
-            if (!Float.isFinite(ours[i])) {
-                finite = false;
-            }
-            maxAbs = Math.max(maxAbs, Math.abs((double) ours[i] - expected[i]));
-            maxE = Math.max(maxE, Math.abs(expected[i]));
-        }
-        double maxRel = maxAbs == 0 ? 0 : maxAbs / Math.max(maxE, Float.MIN_NORMAL);
-        boolean ok = finite && (bound == 0 ? maxAbs == 0 : maxRel <= bound);
-        return new ParityResult(name, maxAbs, maxRel, bound, ok);
+    /**
+     * Norm-wise comparison: maxRel = maxAbs / max|expected| (floor {@link Float#MIN_NORMAL}) ≤ {@code bound}, so
+     * {@code bound == 0} means exact; a non-finite difference reports the IEEE max of |Δ|.
+     */
+    public static TensorDiff measure(String name, float[] ours, float[] expected, double bound) {
+        return TensorDiff.compare(name, ours, expected, bound, TensorDiff.Bound.MAX_REL, Float.MIN_NORMAL,
+                TensorDiff.NonFinite.PROPAGATE);
     }
 
     private static Path llamaFolder(Path p) {

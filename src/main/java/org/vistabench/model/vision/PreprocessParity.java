@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.vistabench.tensor.SafeTensors;
+import org.vistabench.tensor.TensorDiff;
 
 /**
  * Runs {@code input.png} of a preprocess fixture through every processor in {@code processors.json} and compares
@@ -26,12 +27,12 @@ public final class PreprocessParity {
     private PreprocessParity() {
     }
 
-    public static List<ParityResult> run(Path fixtureDir) {
+    public static List<TensorDiff> run(Path fixtureDir) {
         return run(fixtureDir, null);
     }
 
     /** As {@link #run(Path)}, forcing a backend ({@code null}: as the processor config says). */
-    public static List<ParityResult> run(Path fixtureDir, ImageProcessor.Backend backend) {
+    public static List<TensorDiff> run(Path fixtureDir, ImageProcessor.Backend backend) {
         Path png = fixtureDir.resolve("input.png");
         Path cfg = fixtureDir.resolve("processors.json");
         BufferedImage img;
@@ -46,7 +47,7 @@ public final class PreprocessParity {
         if (img == null) {
             throw new VisionFormatException(png + ": not a readable image");
         }
-        List<ParityResult> out = new ArrayList<>();
+        List<TensorDiff> out = new ArrayList<>();
         try (SafeTensors ref = SafeTensors.open(fixtureDir.resolve("expected.safetensors"))) {
             for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -61,7 +62,6 @@ public final class PreprocessParity {
                 }
                 float[] ours = p.process(img);
                 float[] want = ref.floats(name);
-                ParityResult max = ParityResult.compare(name, ours, want, 0);
                 double sum = 0;
                 double maxRef = 0;
                 for (int i = 0; i < Math.min(ours.length, want.length); i++) {
@@ -69,10 +69,9 @@ public final class PreprocessParity {
                     maxRef = Math.max(maxRef, Math.abs(want[i]));
                 }
                 double mean = ours.length == want.length ? sum / want.length : Double.POSITIVE_INFINITY;
-                out.add(new ParityResult(name, max.maxAbs(), max.maxRel(), MAX_ABS_BOUND,
-                        max.maxAbs() <= MAX_ABS_BOUND));
-                out.add(new ParityResult(name + ".mean_abs", mean, mean / Math.max(maxRef, 1e-30), MEAN_ABS_BOUND,
-                        mean <= MEAN_ABS_BOUND));
+                out.add(VisionParity.compare(name, ours, want, MAX_ABS_BOUND, TensorDiff.Bound.MAX_ABS));
+                out.add(new TensorDiff(name + ".mean_abs", mean, mean / Math.max(maxRef, 1e-30),
+                        TensorDiff.Bound.MAX_ABS, MEAN_ABS_BOUND, mean <= MEAN_ABS_BOUND));
             }
         }
         return out;

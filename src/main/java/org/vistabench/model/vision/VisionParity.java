@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.TreeSet;
 import org.vistabench.tensor.NdArrays;
 import org.vistabench.tensor.SafeTensors;
+import org.vistabench.tensor.TensorDiff;
 
 /**
  * Runs a vision model folder on the inputs of an HF reference file ({@code <size>.pixel_values}) and compares every
@@ -22,8 +23,8 @@ public final class VisionParity {
     private VisionParity() {
     }
 
-    public static List<ParityResult> run(Path modelDir, Path expected) {
-        List<ParityResult> out = new ArrayList<>();
+    public static List<TensorDiff> run(Path modelDir, Path expected) {
+        List<TensorDiff> out = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager();
              VisionEncoder enc = VisionLoader.load(modelDir, m);
              SafeTensors ref = SafeTensors.open(expected)) {
@@ -48,8 +49,7 @@ public final class VisionParity {
                     compare(out, ref, size + ".pooler_output", o.poolerOutput());
                     String extra = size + ".hidden_states." + o.hiddenStates().size();
                     if (ref.has(extra)) {
-                        out.add(new ParityResult(extra + " (reference has more hidden states)",
-                                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0, false));
+                        out.add(TensorDiff.failed(extra + " (reference has more hidden states)"));
                     }
                 }
             }
@@ -57,26 +57,28 @@ public final class VisionParity {
         return out;
     }
 
-    private static void compare(List<ParityResult> out, SafeTensors ref, String name, NDArray ours) {
+    private static void compare(List<TensorDiff> out, SafeTensors ref, String name, NDArray ours) {
         if (!ref.has(name)) {
             if (ours != null && !name.endsWith("pooler_output") && !name.endsWith("last_hidden_state")) {
-                out.add(new ParityResult(name + " (missing from reference)", Double.POSITIVE_INFINITY,
-                        Double.POSITIVE_INFINITY, 0, false));
+                out.add(TensorDiff.failed(name + " (missing from reference)"));
             }
             return;
         }
         if (ours == null) {
-            out.add(new ParityResult(name + " (not produced)", Double.POSITIVE_INFINITY,
-                    Double.POSITIVE_INFINITY, 0, false));
+            out.add(TensorDiff.failed(name + " (not produced)"));
             return;
         }
         long[] shape = ref.info(name).shape();
         if (!new Shape(shape).equals(ours.getShape())) {
-            out.add(new ParityResult(name + " (shape " + ours.getShape() + " vs reference " + new Shape(shape) + ")",
-                    Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0, false));
+            out.add(TensorDiff.failed(name + " (shape " + ours.getShape() + " vs reference " + new Shape(shape) + ")"));
             return;
         }
-        out.add(ParityResult.compare(name, NdArrays.toFloats(ours), ref.floats(name), REL_BOUND));
+        out.add(compare(name, NdArrays.toFloats(ours), ref.floats(name), REL_BOUND, TensorDiff.Bound.MAX_ABS_SCALED));
+    }
+
+    /** maxRel = maxAbs / max|ref| (floor 1e-30); a non-finite difference reports maxAbs = +∞. */
+    static TensorDiff compare(String name, float[] ours, float[] ref, double tol, TensorDiff.Bound boundOn) {
+        return TensorDiff.compare(name, ours, ref, tol, boundOn, 1e-30, TensorDiff.NonFinite.INFINITY);
     }
 
     /** True when the folder holds a vision model this package can load (for the parity command's dispatch). */

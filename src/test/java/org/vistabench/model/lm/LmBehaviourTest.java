@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vistabench.tensor.NdArrays;
 import org.vistabench.tensor.SafeTensors;
+import org.vistabench.tensor.TensorDiff;
 
 /** Padding, capture, hooks, gradients, chunked KV-cache decoding and generation from embeddings. */
 class LmBehaviourTest {
@@ -214,7 +215,7 @@ class LmBehaviourTest {
                 at += c;
             }
             assertEquals(24, cache.length());
-            ParityResult p = ParityResult.compare("chunked", got, want);
+            TensorDiff p = LmParity.compare("chunked", got, want);
             assertTrue(p.ok(), p.toString());
         }
     }

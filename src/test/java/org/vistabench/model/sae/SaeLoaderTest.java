@@ -25,6 +25,7 @@ import org.vistabench.core.VistaException;
 import org.vistabench.io.Json;
 import org.vistabench.tensor.NpyArray;
 import org.vistabench.tensor.Npz;
+import org.vistabench.tensor.TensorDiff;
 import org.vistabench.tensor.TensorFormatException;
 
 class SaeLoaderTest {
@@ -220,9 +221,9 @@ class SaeLoaderTest {
         // when its yaml lacks norm_scaling_factor. The fixture must then fail.
         Path d = copyLlama(tmp, LLAMA_SAE);
         editHyper(d, o -> ((ObjectNode) o.get("dataset_average_activation_norm")).put("in", 4.0));
-        List<ParityResult> rs = SaeParity.run(d, LLAMA.resolve("expected.safetensors"));
-        assertFalse(rs.stream().filter(r -> r.tensor().equals("acts")).findFirst().orElseThrow().ok());
-        assertFalse(rs.stream().filter(r -> r.tensor().equals("sae_lens.threshold")).findFirst().orElseThrow().ok());
+        List<TensorDiff> rs = SaeParity.run(d, LLAMA.resolve("expected.safetensors"));
+        assertFalse(rs.stream().filter(r -> r.name().equals("acts")).findFirst().orElseThrow().ok());
+        assertFalse(rs.stream().filter(r -> r.name().equals("sae_lens.threshold")).findFirst().orElseThrow().ok());
     }
 
     @Test

@@ -6,15 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.vistabench.tensor.TensorDiff;
 
 class PreprocessParityTest {
     static final Path FIX = Path.of("src/test/resources/fixtures/hf-parity/preprocess");
 
     @Test
     void torchvisionBackendReproducesTransformersPixelValuesBitForBit() {
-        List<ParityResult> rs = PreprocessParity.run(FIX);
+        List<TensorDiff> rs = PreprocessParity.run(FIX);
         assertEquals(4, rs.size());
-        for (ParityResult r : rs) {
+        for (TensorDiff r : rs) {
             System.out.println("default " + r);
             assertTrue(r.ok(), r.toString());
             // transformers 5 runs CLIP/Bit processors on torchvision's uint8 antialiased kernel; we replicate its
@@ -25,8 +26,8 @@ class PreprocessParityTest {
 
     @Test
     void pilBackendStaysWithinAcceptanceOfTheTorchvisionReference() {
-        List<ParityResult> rs = PreprocessParity.run(FIX, ImageProcessor.Backend.PIL);
-        for (ParityResult r : rs) {
+        List<TensorDiff> rs = PreprocessParity.run(FIX, ImageProcessor.Backend.PIL);
+        for (TensorDiff r : rs) {
             System.out.println("PIL " + r);
             assertTrue(r.ok(), r.toString());
         }

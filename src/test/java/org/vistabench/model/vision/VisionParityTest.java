@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.vistabench.tensor.TensorDiff;
 
 class VisionParityTest {
     static final Path FIX = Path.of("src/test/resources/fixtures/hf-parity");
 
-    private static List<ParityResult> check(String name, int expectedRows) {
-        List<ParityResult> rs = VisionParity.run(FIX.resolve(name), FIX.resolve(name + "/expected.safetensors"));
-        ParityResult worst = rs.get(0);
-        for (ParityResult r : rs) {
+    private static List<TensorDiff> check(String name, int expectedRows) {
+        List<TensorDiff> rs = VisionParity.run(FIX.resolve(name), FIX.resolve(name + "/expected.safetensors"));
+        TensorDiff worst = rs.get(0);
+        for (TensorDiff r : rs) {
             System.out.println(name + ": " + r);
             if (r.maxAbs() / r.bound() > worst.maxAbs() / worst.bound()) {
                 worst = r;
@@ -21,7 +22,7 @@ class VisionParityTest {
         }
         System.out.println(name + " worst: " + worst);
         assertEquals(expectedRows, rs.size(), "compared tensors");
-        for (ParityResult r : rs) {
+        for (TensorDiff r : rs) {
             assertTrue(r.ok(), name + ": " + r);
         }
         return rs;
