@@ -13,8 +13,8 @@ import org.vistabench.model.lm.LmLoader;
 import org.vistabench.model.lm.Tokenizer;
 import org.vistabench.model.sae.SaeLoader;
 import org.vistabench.model.sae.SaeSet;
-import org.vistabench.train.CausalLmBackbone;
-import org.vistabench.train.LmBackbone;
+import org.vistabench.model.vlm.CausalLmBackbone;
+import org.vistabench.model.vlm.LmBackbone;
 
 /**
  * A loaded LM with its tokenizer, chat template and SAEs: one per LLM id per run (a shared object).

@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import org.vistabench.core.FileError;
 import org.vistabench.core.FileErrorsException;
 import org.vistabench.golden.GoldenCheck;
-import org.vistabench.golden.GoldenException;
 import org.vistabench.golden.GoldenReport;
 import org.vistabench.golden.GoldenReportWriter;
 import picocli.CommandLine.Command;

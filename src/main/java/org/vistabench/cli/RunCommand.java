@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToIntBiFunction;
-import org.vistabench.core.ExitCodes;
 import org.vistabench.core.VistaException;
 import org.vistabench.eval.MetricProvider;
 import org.vistabench.run.GoldenGate;

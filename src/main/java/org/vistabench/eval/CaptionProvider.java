@@ -1,11 +1,5 @@
 package org.vistabench.eval;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,7 +22,7 @@ import org.vistabench.data.feature.CachedFeatures;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
 import org.vistabench.model.projector.VisualPrompt;
-import org.vistabench.tensor.NdArrays;
+import org.vistabench.model.vlm.Vlm;
 
 /**
  * {@code caption}: greedy answers (KV-cached, up to {@code max_new_tokens}, default 32) to the prompt
@@ -127,22 +121,9 @@ public final class CaptionProvider implements MetricProvider {
 
     private static String answer(LmBundle lm, TrainedCell tc, VisualPrompt prompt, CachedFeatures feats, int row,
                                  int maxNew) {
-        try (NDManager sm = tc.manager().newSubManager()) {
-            long[] ids = prompt.promptIds();
-            NDArray text = lm.lm().embed(NdArrays.ownedLongs(sm, ids, new Shape(1, ids.length)));
-            NDArray f = NdArrays.owned(sm, feats.row(row), new Shape(1, feats.tokens(), feats.dim()));
-            NDArray vis = tc.projector().forward(f);
-            int s = prompt.imageStart();
-            NDList parts = new NDList();
-            if (s > 0) {
-                parts.add(text.get(new NDIndex(":, :{}", s)));
-            }
-            parts.add(vis);
-            parts.add(text.get(new NDIndex(":, {}:", s + prompt.imageTokens())));
-            NDArray embeds = NDArrays.concat(parts, 1);
-            long[] out = lm.lm().generateGreedy(ids, embeds, maxNew, lm.stopIds(), null);
-            return lm.decode().apply(out).strip();
-        }
+        long[] out = new Vlm(lm.backbone(), null).generate(tc.manager(), tc.projector(), prompt, feats.row(row),
+                feats.dim(), maxNew, lm.stopIds(), null);
+        return lm.decode().apply(out).strip();
     }
 
     private static void writeSamples(CellContext ctx, ImageSplit split, List<String> answers, List<Set<String>> named,

@@ -14,6 +14,7 @@ import org.vistabench.data.feature.FeatureSource;
 import org.vistabench.model.projector.Projector;
 import org.vistabench.model.projector.VisualPrompt;
 import org.vistabench.model.sae.Sae;
+import org.vistabench.model.vlm.LmBackbone;
 
 /**
  * Held-out measurements of a projector, without gradients: answer CE and, for every layer that has an SAE, the SAE's

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.vistabench.model.sae.Sae;
+import org.vistabench.model.vlm.LmBackbone;
 import org.vistabench.tensor.NdArrays;
 
 /**

@@ -28,6 +28,7 @@ import org.vistabench.data.feature.FeatureSource;
 import org.vistabench.io.Sha256;
 import org.vistabench.model.projector.Projector;
 import org.vistabench.model.projector.VisualPrompt;
+import org.vistabench.model.vlm.LmBackbone;
 import org.vistabench.tensor.Precision;
 
 /**

@@ -2,7 +2,6 @@ package org.vistabench.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -10,6 +9,8 @@ import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.vistabench.model.projector.Projector;
+import org.vistabench.model.vlm.LmBackbone;
+import org.vistabench.model.vlm.Vlm;
 import org.vistabench.tensor.NdArrays;
 
 /**
@@ -28,7 +29,7 @@ public final class VistaObjective {
     private final LmBackbone lm;
     private final SortedMap<Integer, SaeConstraint> constraints;
     private final double lambda;
-    private final DataType compute;
+    private final Vlm vlm;
 
     /** Loss parts; the NDArrays are 0-d F32 in the batch's manager. */
     public record Parts(NDArray total, NDArray ce, SortedMap<Integer, NDArray> sae, NDArray saeMean) {
@@ -40,7 +41,7 @@ public final class VistaObjective {
         this.lm = lm;
         this.constraints = Collections.unmodifiableSortedMap(new TreeMap<>(constraints));
         this.lambda = lambda;
-        this.compute = compute;
+        this.vlm = new Vlm(lm, compute);
     }
 
     public SortedMap<Integer, SaeConstraint> constraints() {
@@ -49,20 +50,7 @@ public final class VistaObjective {
 
     /** The LM's input embeddings with the projected features spliced in at the image positions. */
     public NDArray embeddings(Projector projector, Batch b) {
-        NDArray text = lm.embed(b.textIds());
-        NDArray vis = projector.forward(b.features(), compute);
-        if (vis.getDataType() != text.getDataType()) {
-            vis = vis.toType(text.getDataType(), false);
-        }
-        int s = b.imageStart();
-        int e = s + b.imageTokens();
-        NDList parts = new NDList();
-        if (s > 0) {
-            parts.add(text.get(new NDIndex(":, :{}", s)));
-        }
-        parts.add(vis);
-        parts.add(text.get(new NDIndex(":, {}:", e)));
-        return NDArrays.concat(parts, 1);
+        return vlm.embeddings(projector, b.textIds(), b.features(), b.imageStart());
     }
 
     /** Forward pass and loss (call inside a GradientCollector to train). */
@@ -99,7 +87,7 @@ public final class VistaObjective {
 
     /** {@code [B, N, D]}: the residual stream at the image positions. */
     public static NDArray imagePositions(NDArray resid, Batch b) {
-        return resid.get(new NDIndex(":, {}:{}", b.imageStart(), b.imageStart() + b.imageTokens()));
+        return Vlm.imagePositions(resid, b.imageStart(), b.imageTokens());
     }
 
     /** Mean negative log-likelihood of the real answer tokens. */

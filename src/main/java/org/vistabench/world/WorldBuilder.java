@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import org.slf4j.Logger;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.vistabench.model.vlm.LmBackbone;
 import org.vistabench.tensor.NdArrays;
 
 /**

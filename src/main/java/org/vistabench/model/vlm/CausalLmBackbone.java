@@ -1,10 +1,11 @@
-package org.vistabench.train;
+package org.vistabench.model.vlm;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Set;
 import org.vistabench.model.lm.CausalLm;
 import org.vistabench.model.lm.ForwardOptions;
 import org.vistabench.model.lm.LmOutput;
+import org.vistabench.model.lm.ResidualHook;
 
 /** {@link LmBackbone} over a {@code model.lm.CausalLm} (Gemma-2, Llama-3). */
 public record CausalLmBackbone(CausalLm lm) implements LmBackbone {
@@ -25,7 +26,19 @@ public record CausalLmBackbone(CausalLm lm) implements LmBackbone {
 
     @Override
     public Pass forward(NDArray inputsEmbeds, NDArray attentionMask, Set<Integer> capture, boolean logits) {
-        LmOutput out = lm.forward(inputsEmbeds, new ForwardOptions(attentionMask, false, capture, null, null, logits));
+        return forward(inputsEmbeds, attentionMask, capture, logits, null);
+    }
+
+    @Override
+    public Pass forward(NDArray inputsEmbeds, NDArray attentionMask, Set<Integer> capture, boolean logits,
+                        ResidualHook edit) {
+        LmOutput out = lm.forward(inputsEmbeds, new ForwardOptions(attentionMask, false, capture, edit, null, logits));
         return new Pass(out.logits(), out.residuals());
+    }
+
+    @Override
+    public long[] generateGreedy(long[] promptIds, NDArray promptEmbeds, int maxNewTokens, long[] stopIds,
+                                 ResidualHook edit) {
+        return lm.generateGreedy(promptIds, promptEmbeds, maxNewTokens, stopIds, edit);
     }
 }

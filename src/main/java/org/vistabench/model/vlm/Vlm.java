@@ -1,0 +1,115 @@
+package org.vistabench.model.vlm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Set;
+import org.vistabench.model.lm.ResidualHook;
+import org.vistabench.model.projector.Projector;
+import org.vistabench.model.projector.VisualPrompt;
+import org.vistabench.tensor.NdArrays;
+
+/**
+ * The one VLM path, LLaVA-style: encoder features → projector → spliced into the LM's input embeddings at the image
+ * positions → the frozen LM. Training (the VISTA objective), evaluation, captioning and every metric that reads or
+ * edits image-position residuals go through here, so "where the image tokens are" is decided once.
+ *
+ * <pre>
+ *   ids      [prefix P] [pad × N] [suffix ...]
+ *   embeds   [embed(prefix)] [projector(features)] [embed(suffix ...)]
+ * </pre>
+ *
+ * <p>Arrays live in the manager of the ids given; the projector may be the one being trained (the splice is
+ * differentiable w.r.t. its parameters).
+ */
+public final class Vlm {
+    private final LmBackbone lm;
+    private final DataType compute;
+
+    /** One forward pass: logits (or null) and the captured block outputs, with where the image tokens sit. */
+    public record Pass(NDArray logits, java.util.Map<Integer, NDArray> residuals, int imageStart, int imageTokens) {
+        /** {@code [B, N, D]}: block {@code layer}'s output at the image positions. */
+        public NDArray imageResiduals(int layer) {
+            return imagePositions(residual(layer), imageStart, imageTokens);
+        }
+
+        /** Block {@code layer}'s output {@code [B, T, D]}; text positions are every position outside the image span. */
+        public NDArray residual(int layer) {
+            NDArray r = residuals.get(layer);
+            if (r == null) {
+                throw new IllegalStateException("layer " + layer + " was not captured (captured: "
+                        + residuals.keySet() + ")");
+            }
+            return r;
+        }
+    }
+
+    /**
+     * @param lm      the frozen LM
+     * @param compute the projector's compute type (null / F32, or BF16 where the JNI supports it)
+     */
+    public Vlm(LmBackbone lm, DataType compute) {
+        this.lm = lm;
+        this.compute = compute;
+    }
+
+    public LmBackbone lm() {
+        return lm;
+    }
+
+    /**
+     * The LM's input embeddings {@code [B,T,D]} for {@code textIds} {@code [B,T]} with {@code projector(features)}
+     * ({@code features} {@code [B,N,F]}) spliced in at positions {@code imageStart .. imageStart+N}.
+     */
+    public NDArray embeddings(Projector projector, NDArray textIds, NDArray features, int imageStart) {
+        NDArray text = lm.embed(textIds);
+        NDArray vis = projector.forward(features, compute);
+        if (vis.getDataType() != text.getDataType()) {
+            vis = vis.toType(text.getDataType(), false);
+        }
+        int end = imageStart + (int) vis.getShape().get(1);
+        NDList parts = new NDList();
+        if (imageStart > 0) {
+            parts.add(text.get(new NDIndex(":, :{}", imageStart)));
+        }
+        parts.add(vis);
+        parts.add(text.get(new NDIndex(":, {}:", end)));
+        return NDArrays.concat(parts, 1);
+    }
+
+    /**
+     * The forward pass from ids and features: residuals of the {@code capture} blocks, logits when asked, and
+     * {@code edit} (null: none) applied to block outputs, e.g. an {@link ImageEdit} at the image positions.
+     */
+    public Pass forward(Projector projector, NDArray textIds, NDArray features, int imageStart, NDArray mask,
+                        Set<Integer> capture, boolean logits, ResidualHook edit) {
+        NDArray embeds = embeddings(projector, textIds, features, imageStart);
+        LmBackbone.Pass p = lm.forward(embeds, mask, capture, logits, edit);
+        return new Pass(p.logits(), p.residuals(), imageStart, (int) features.getShape().get(1));
+    }
+
+    /**
+     * Greedy answer to {@code prompt} for one image's features {@code [1,N,F]} (KV-cached, batch 1), with
+     * {@code edit} on the prefill (null: none; an edit made by {@link ImageEdit} leaves the cached one-token steps
+     * alone). Arrays are made in a sub-manager of {@code manager} and freed before returning.
+     */
+    public long[] generate(NDManager manager, Projector projector, VisualPrompt prompt, float[] features,
+                           int featureDim, int maxNewTokens, long[] stopIds, ResidualHook edit) {
+        try (NDManager sm = manager.newSubManager()) {
+            long[] ids = prompt.promptIds();
+            NDArray idArr = NdArrays.ownedLongs(sm, ids, new Shape(1, ids.length));
+            NDArray f = NdArrays.owned(sm, features, new Shape(1, prompt.imageTokens(), featureDim));
+            NDArray embeds = embeddings(projector, idArr, f, prompt.imageStart());
+            return lm.generateGreedy(ids, embeds, maxNewTokens, stopIds, edit);
+        }
+    }
+
+    /** {@code [B, N, D]}: a residual stream {@code [B, T, D]} at the image positions. */
+    public static NDArray imagePositions(NDArray resid, int imageStart, int imageTokens) {
+        return resid.get(new NDIndex(":, {}:{}", imageStart, imageStart + imageTokens));
+    }
+}
