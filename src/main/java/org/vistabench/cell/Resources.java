@@ -5,18 +5,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vistabench.core.ExitCodes;
 import org.vistabench.core.VistaException;
 import org.vistabench.data.feature.CachedFeatures;
 import org.vistabench.data.feature.FeatureCache;
 import org.vistabench.data.feature.FeatureKey;
+import org.vistabench.data.feature.FeatureSource;
 import org.vistabench.hf.ModelResolver;
 import org.vistabench.model.projector.VisualPrompt;
+import org.vistabench.model.sae.Sae;
 import org.vistabench.spec.EncoderSpec;
 import org.vistabench.spec.LlmSpec;
 import org.vistabench.spec.Spec;
 import org.vistabench.tensor.DjlRuntime;
 import org.vistabench.tensor.Precision;
+import org.vistabench.train.TextStats;
+import org.vistabench.train.TrainExample;
 
 /**
  * The run-wide objects the providers share through {@link CellContext#shared}: the dataset, each LM (with its
@@ -24,7 +31,11 @@ import org.vistabench.tensor.Precision;
  * {@code data}, {@code lm:<id>}, {@code encoder:<id>}, {@code features:<encoder>:<split>}, {@code textstats:<llm>}.
  */
 public final class Resources {
+    private static final Logger LOG = LoggerFactory.getLogger(Resources.class);
     public static final String DEFAULT_QUESTION = "What is shown in this image?";
+    /** Text-only prompts used for the normalisers and the random SAE's calibration. */
+    static final int TEXT_STATS_PROMPTS = 256;
+    static final int TEXT_STATS_ROWS = 4096;
 
     private Resources() {
     }
@@ -97,6 +108,51 @@ public final class Resources {
         String ph = lm.template().imagePlaceholder();
         return VisualPrompt.split(lm.template().userTurn(ph + " " + question), ph, imageTokens, lm.encode(),
                 lm.padId());
+    }
+
+    /** Examples for the first {@code limit} images of a split (feature row i = split image i). */
+    public static List<TrainExample> examples(LmBundle lm, ImageSplit split, FeatureSource feats, String question,
+                                              int limit) {
+        List<Long> ids = split.imageIds();
+        int n = Math.min(limit, ids.size());
+        List<TrainExample> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long id = ids.get(i);
+            if (feats.imageId(i) != id) {
+                throw new IllegalStateException("feature row " + i + " is image " + feats.imageId(i) + ", expected "
+                        + id);
+            }
+            out.add(new TrainExample(i, lm.encode().apply(split.answer(id, question) + lm.template().endOfTurn())));
+        }
+        return out;
+    }
+
+    /**
+     * The frozen LM's text statistics at the SAE layers (residual mean squared norm, SAE L0), from up to
+     * {@value #TEXT_STATS_PROMPTS} question + answer sequences of the train split: once per LM per run.
+     */
+    public static TextStats textStats(CellContext ctx, LmBundle lm, DataBundle data, String question,
+                                      SortedMap<Integer, Sae> saes) {
+        return ctx.shared("textstats:" + lm.id(), () -> {
+            ImageSplit s = data.split("train");
+            List<long[]> seqs = new ArrayList<>();
+            long[] head = lm.encode().apply(lm.template().userTurn(question));
+            for (long id : s.imageIds()) {
+                if (seqs.size() >= TEXT_STATS_PROMPTS) {
+                    break;
+                }
+                long[] a = lm.encode().apply(s.answer(id, question) + lm.template().endOfTurn());
+                long[] seq = new long[head.length + a.length];
+                System.arraycopy(head, 0, seq, 0, head.length);
+                System.arraycopy(a, 0, seq, head.length, a.length);
+                seqs.add(seq);
+            }
+            TextStats t = TextStats.compute(lm.backbone(), lm.manager(), seqs, saes, TEXT_STATS_ROWS, 32,
+                    lm.padId());
+            LOG.info("{}: text residual mean squared norm per layer {}, SAE L0 {}", lm.id(), t.meanSqNorm(),
+                    t.saeL0());
+            return t;
+        });
     }
 
     /** A provider parameter as a string, with a default. */

@@ -11,14 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vistabench.cell.CellContext;
 import org.vistabench.cell.DataBundle;
-import org.vistabench.cell.ImageSplit;
 import org.vistabench.cell.LmBundle;
 import org.vistabench.cell.Resources;
 import org.vistabench.cell.TrainedCell;
 import org.vistabench.core.ExitCodes;
 import org.vistabench.core.VistaException;
 import org.vistabench.data.feature.CachedFeatures;
-import org.vistabench.data.feature.FeatureSource;
 import org.vistabench.model.projector.Projector;
 import org.vistabench.model.projector.VisualPrompt;
 import org.vistabench.model.sae.Sae;
@@ -49,9 +47,6 @@ import org.vistabench.train.Trainer;
 public final class TrainProvider implements MetricProvider {
     private static final Logger LOG = LoggerFactory.getLogger(TrainProvider.class);
     public static final String RANDOM_SAE = "random-sae";
-    /** Text-only prompts used for the normalisers and the random SAE's calibration. */
-    static final int TEXT_STATS_PROMPTS = 256;
-    static final int TEXT_STATS_ROWS = 4096;
 
     @Override
     public String name() {
@@ -72,15 +67,16 @@ public final class TrainProvider implements MetricProvider {
         CachedFeatures testFeats = Resources.features(ctx, "test");
         VisualPrompt prompt = Resources.prompt(lm, question, trainFeats.tokens());
         LmBackbone backbone = lm.backbone();
-        List<TrainExample> train = examples(lm, data.split("train"), trainFeats, question, Integer.MAX_VALUE);
+        List<TrainExample> train = Resources.examples(lm, data.split("train"), trainFeats, question,
+                Integer.MAX_VALUE);
         int evalN = cfg.steps() > 0 && ctx.spec().train().evalImages() > 0 ? ctx.spec().train().evalImages()
                 : Integer.MAX_VALUE;
-        List<TrainExample> eval = examples(lm, data.split("test"), testFeats, question, evalN);
+        List<TrainExample> eval = Resources.examples(lm, data.split("test"), testFeats, question, evalN);
 
         SortedMap<Integer, Sae> saes = lm.saes() == null ? new TreeMap<>() : new TreeMap<>(lm.saes().asMap());
         LayerSet set = ctx.spec().layerSet(cell.saeLayers());
         List<Integer> layers = set == null ? List.of() : set.resolve(new ArrayList<>(saes.keySet()));
-        TextStats stats = saes.isEmpty() ? null : textStats(ctx, lm, backbone, data, question, saes);
+        TextStats stats = saes.isEmpty() ? null : Resources.textStats(ctx, lm, data, question, saes);
         boolean control = RANDOM_SAE.equals(cell.control());
         if (!Cell.NO_CONTROL.equals(cell.control()) && !control) {
             throw new VistaException(ExitCodes.USAGE, ctx.spec().file() + ": control '" + cell.control()
@@ -145,45 +141,5 @@ public final class TrainProvider implements MetricProvider {
 
     private static String fmt(double d) {
         return String.format(java.util.Locale.ROOT, "%.4f", d);
-    }
-
-    /** Examples for the first {@code limit} images of a split (feature row i = split image i). */
-    static List<TrainExample> examples(LmBundle lm, ImageSplit split, FeatureSource feats, String question,
-                                       int limit) {
-        List<Long> ids = split.imageIds();
-        int n = Math.min(limit, ids.size());
-        List<TrainExample> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            long id = ids.get(i);
-            if (feats.imageId(i) != id) {
-                throw new IllegalStateException("feature row " + i + " is image " + feats.imageId(i) + ", expected "
-                        + id);
-            }
-            out.add(new TrainExample(i, lm.encode().apply(split.answer(id, question) + lm.template().endOfTurn())));
-        }
-        return out;
-    }
-
-    private static TextStats textStats(CellContext ctx, LmBundle lm, LmBackbone backbone, DataBundle data,
-                                       String question, SortedMap<Integer, Sae> saes) {
-        return ctx.shared("textstats:" + lm.id(), () -> {
-            ImageSplit s = data.split("train");
-            List<long[]> seqs = new ArrayList<>();
-            long[] head = lm.encode().apply(lm.template().userTurn(question));
-            for (long id : s.imageIds()) {
-                if (seqs.size() >= TEXT_STATS_PROMPTS) {
-                    break;
-                }
-                long[] a = lm.encode().apply(s.answer(id, question) + lm.template().endOfTurn());
-                long[] seq = new long[head.length + a.length];
-                System.arraycopy(head, 0, seq, 0, head.length);
-                System.arraycopy(a, 0, seq, head.length, a.length);
-                seqs.add(seq);
-            }
-            TextStats t = TextStats.compute(backbone, lm.manager(), seqs, saes, TEXT_STATS_ROWS, 32, lm.padId());
-            LOG.info("{}: text residual mean squared norm per layer {}, SAE L0 {}", lm.id(), t.meanSqNorm(),
-                    t.saeL0());
-            return t;
-        });
     }
 }
