@@ -21,7 +21,7 @@ public final class Layers {
     /** Each layer's packages (relative to the root; a package covers its subpackages), bottom first. */
     public static final List<List<String>> ORDER = List.of(
             List.of("core"),
-            List.of("io", "tensor"),
+            List.of("io", "tensor", "score"),
             List.of("spec", "hf"),
             List.of("data", "model.lm", "model.vision", "model.sae", "model.projector"),
             List.of("model.vlm"),
