@@ -94,8 +94,8 @@ public final class NodeReader {
     private final Map<String, String> env;
     private final Resolver resolver = new Resolver();
     private final List<FileError> errors = new ArrayList<>();
-    // Mappings that had unknown keys, and the keys suggested for them: a misspelt key is reported once, as unknown
-    // with its suggestion, not a second time as the missing key it was meant to be.
+    // Mappings that had unknown (or merge) keys, and the keys suggested for them: a misspelt key is reported once, as
+    // unknown with its suggestion, not a second time as the missing key it was meant to be.
     private final Map<Node, Set<String>> suggested = new IdentityHashMap<>();
 
     /** A reader that takes scalars as written. */
