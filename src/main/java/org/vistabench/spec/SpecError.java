@@ -1,5 +1,7 @@
 package org.vistabench.spec;
 
+import org.vistabench.core.FileError;
+
 /**
  * One problem in a spec file, located by line and column (1-based; 0 when the problem concerns the whole file).
  *
@@ -9,6 +11,11 @@ package org.vistabench.spec;
  * @param message what was expected and what was found
  */
 public record SpecError(String file, int line, int column, String keyPath, String message) {
+
+    /** The spec form of a problem found by the {@link NodeReader}. */
+    static SpecError of(FileError e) {
+        return new SpecError(e.file(), e.line(), e.column(), e.path(), e.message());
+    }
 
     /** {@code file:line:col: key.path: message}, the form editors and CI logs can jump to. */
     @Override

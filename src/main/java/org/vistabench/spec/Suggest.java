@@ -44,10 +44,6 @@ public final class Suggest {
         return best != null && bestDistance <= maxDistance ? Optional.of(best) : Optional.empty();
     }
 
-    static String didYouMean(String word, Collection<String> candidates) {
-        return closest(word, candidates).map(c -> " (did you mean \"" + c + "\"?)").orElse("");
-    }
-
     /** Levenshtein distance where swapping two neighbouring letters also costs one edit (optimal string alignment). */
     static int distance(String a, String b) {
         int[][] d = new int[a.length() + 1][b.length() + 1];

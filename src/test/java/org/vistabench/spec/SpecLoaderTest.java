@@ -143,6 +143,21 @@ class SpecLoaderTest {
     }
 
     @Test
+    void reportsAMisspeltRequiredKeyOnceAsUnknownNotAlsoAsMissing() throws Exception {
+        Path file = write(MINIMAL.replace("steps: 10", "stpes: 10"));
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.load(file, Map.of()));
+        assertEquals(List.of("train.stpes"), e.errors().stream().map(SpecError::keyPath).toList());
+        assertTrue(e.errors().get(0).message().contains("did you mean \"steps\"?"), e.getMessage());
+    }
+
+    @Test
+    void refusesANumberThatIsNotFinite() throws Exception {
+        Path file = write(MINIMAL.replace("lr: 1.0e-3", "lr: .nan"));
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.load(file, Map.of()));
+        assertEquals(file + ":9:34: train.lr: expected a finite number, got .nan", e.errors().get(0).toString());
+    }
+
+    @Test
     void appliesDocumentedDefaults() throws Exception {
         Spec spec = SpecLoader.load(write(MINIMAL), Map.of());
         assertEquals("spec", spec.name());
