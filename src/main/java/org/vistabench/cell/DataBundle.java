@@ -1,6 +1,7 @@
 package org.vistabench.cell;
 
 import java.util.Optional;
+import org.vistabench.score.Concept;
 
 /** A dataset's splits plus the vocabulary that says which words name which object. */
 public interface DataBundle extends AutoCloseable {
@@ -9,6 +10,9 @@ public interface DataBundle extends AutoCloseable {
 
     /** The canonical object name a word names (synonyms included, case-insensitive), if any. */
     Optional<String> objectOf(String word);
+
+    /** The concept a word names (synonyms included, case-insensitive), if any: the lexicon judge's vocabulary. */
+    Optional<Concept> conceptOf(String word);
 
     /** A short stable description for cache keys and logs (e.g. the world's root folder name). */
     String id();

@@ -17,6 +17,7 @@ import org.vistabench.data.feature.FeatureSource;
 import org.vistabench.hf.ModelResolver;
 import org.vistabench.model.projector.VisualPrompt;
 import org.vistabench.model.sae.Sae;
+import org.vistabench.model.sae.SaeLabels;
 import org.vistabench.spec.EncoderSpec;
 import org.vistabench.spec.LlmSpec;
 import org.vistabench.spec.Spec;
@@ -152,6 +153,38 @@ public final class Resources {
             LOG.info("{}: text residual mean squared norm per layer {}, SAE L0 {}", lm.id(), t.meanSqNorm(),
                     t.saeL0());
             return t;
+        });
+    }
+
+    /**
+     * Each SAE layer's latent labels: the first {@code labels.json} found walking up from the layer's SAE file to the
+     * SAE root (the mini world writes {@code layer_<L>/labels.json}). A layer without one has no labels (its latents
+     * can never match), said once in the log. Once per LM per run.
+     */
+    public static SortedMap<Integer, SaeLabels> labels(CellContext ctx, LmBundle lm) {
+        return ctx.shared("labels:" + lm.id(), () -> {
+            SortedMap<Integer, SaeLabels> out = new java.util.TreeMap<>();
+            if (lm.saes() == null) {
+                return out;
+            }
+            Path root = lm.saes().root().toAbsolutePath().normalize();
+            for (int layer : lm.saes().layers()) {
+                Path dir = lm.saes().source(layer).toAbsolutePath().normalize();
+                dir = java.nio.file.Files.isDirectory(dir) ? dir : dir.getParent();
+                while (dir != null && dir.startsWith(root)) {
+                    Path f = dir.resolve("labels.json");
+                    if (java.nio.file.Files.isRegularFile(f)) {
+                        out.put(layer, SaeLabels.read(f));
+                        break;
+                    }
+                    dir = dir.getParent();
+                }
+                if (!out.containsKey(layer)) {
+                    LOG.warn("{}: no labels.json for the layer-{} SAE under {}; its latents cannot match", lm.id(),
+                            layer, root);
+                }
+            }
+            return out;
         });
     }
 

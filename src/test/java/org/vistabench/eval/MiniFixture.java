@@ -18,6 +18,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.vistabench.cell.DataBundle;
 import org.vistabench.cell.ImageSplit;
+import org.vistabench.cell.ObjectMask;
+import org.vistabench.data.CocoQuestion;
+import org.vistabench.score.Concept;
 import org.vistabench.io.Json;
 import org.vistabench.tensor.NpyArray;
 import org.vistabench.tensor.Npz;
@@ -155,6 +158,11 @@ final class MiniFixture {
             }
 
             @Override
+            public Optional<Concept> conceptOf(String word) {
+                return objectOf(word).map(o -> new Concept(Concept.Kind.OBJECT, o));
+            }
+
+            @Override
             public String id() {
                 return "mini-fixture";
             }
@@ -209,6 +217,38 @@ final class MiniFixture {
         public String answer(long id, String question) {
             int[] o = objs.get(id);
             return o.length == 1 ? "a " + OBJECTS[o[0]] + " ." : "a " + OBJECTS[o[0]] + " and a " + OBJECTS[o[1]] + " .";
+        }
+
+        @Override
+        public Set<Concept> concepts(long id) {
+            Set<Concept> s = new java.util.HashSet<>();
+            objects(id).forEach(o -> s.add(new Concept(Concept.Kind.OBJECT, o)));
+            return s;
+        }
+
+        /** Object k is the 22 x 22 square at (4 + 28k, 14) of the 56 x 56 image. */
+        @Override
+        public List<ObjectMask> objectMasks(long id, int cols, int rows, double minCover) {
+            List<ObjectMask> out = new ArrayList<>();
+            int[] o = objs.get(id);
+            for (int k = 0; k < o.length; k++) {
+                boolean[] in = new boolean[cols * rows];
+                for (int p = 0; p < in.length; p++) {
+                    int px0 = (p % cols) * 56 / cols, py0 = (p / cols) * 56 / rows;
+                    int px1 = (p % cols + 1) * 56 / cols, py1 = (p / cols + 1) * 56 / rows;
+                    int ox = Math.max(0, Math.min(px1, 26 + 28 * k) - Math.max(px0, 4 + 28 * k));
+                    int oy = Math.max(0, Math.min(py1, 36) - Math.max(py0, 14));
+                    in[p] = ox * oy > 0 && ox * oy >= minCover * (px1 - px0) * (py1 - py0);
+                }
+                out.add(new ObjectMask(OBJECTS[o[k]], in));
+            }
+            return out;
+        }
+
+        @Override
+        public List<CocoQuestion> questions(long id) {
+            return List.of(new CocoQuestion(id * 10, id, "object", "What is shown in this image?",
+                    answer(id, "What is shown in this image?")));
         }
     }
 }

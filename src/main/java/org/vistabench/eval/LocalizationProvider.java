@@ -1,0 +1,182 @@
+package org.vistabench.eval;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.vistabench.cell.CellContext;
+import org.vistabench.cell.DataBundle;
+import org.vistabench.cell.ImageSplit;
+import org.vistabench.cell.LmBundle;
+import org.vistabench.cell.ObjectMask;
+import org.vistabench.cell.Resources;
+import org.vistabench.core.ExitCodes;
+import org.vistabench.core.VistaException;
+import org.vistabench.io.AtomicFiles;
+import org.vistabench.io.Json;
+import org.vistabench.model.sae.SaeLabels;
+import org.vistabench.score.Auroc;
+import org.vistabench.score.Concept;
+import org.vistabench.score.MatchRate;
+import org.vistabench.score.PointingGame;
+
+/**
+ * {@code localization}: where on the image do the latents that name an object fire? For each held-out image and SAE
+ * layer, the match-rate picks (settings as {@code match_rate}'s, from this provider's params) that matched an object
+ * category present in the image; for each such (latent, category) its activation map over the patch grid against the
+ * category's mask.
+ *
+ * <p>Mask: the image laid uniformly over the encoder's {@code c × c} patch grid (c² image tokens; with c² + 1 the first
+ * token is a CLS and is dropped); a patch is in a category's mask when that category's instances cover at least
+ * {@code min_cover} (default 0.5) of its pixels; instances of one category are unioned; masks with fewer than
+ * {@code min_patches} (default 2) patches or more than {@code max_fraction} (default 0.75) of the grid are skipped.
+ * Pointing game: the top patch inside the mask, ties split (see {@link PointingGame}); chance = the mask's area
+ * fraction; AUROC of activation vs mask membership.
+ *
+ * <p>Metrics per layer {@code l<L>} and pooled over layers ({@code mean}): {@code localization.pointing},
+ * {@code .chance}, {@code .excess} (pointing − chance), {@code .auroc}, {@code .n} (scored pairs); and pooled per
+ * category, {@code localization.excess.<category>}. NaN where nothing was scored. Writes {@code localization.jsonl}.
+ */
+public final class LocalizationProvider implements MetricProvider {
+    static final String NAME = "localization";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean mayBeUndefined(String metric) {
+        return !metric.startsWith(NAME + ".n.");
+    }
+
+    @Override
+    public Map<String, Double> compute(CellContext ctx) throws Exception {
+        MatchSettings ms = MatchSettings.from(ctx.params());
+        double minCover = number(ctx, "min_cover", 0.5);
+        int minPatches = Resources.intParam(ctx.params(), "min_patches", 2);
+        double maxFraction = number(ctx, "max_fraction", 0.75);
+        SaeCodes codes = SaeCodes.of(ctx, NAME);
+        LmBundle lm = Resources.lm(ctx);
+        DataBundle data = Resources.data(ctx);
+        ImageSplit split = data.split("test");
+        SortedMap<Integer, SaeLabels> labels = Resources.labels(ctx, lm);
+        LexiconJudge judge = new LexiconJudge(data);
+        Map<String, Double> out = new LinkedHashMap<>();
+        Acc pooled = new Acc();
+        SortedMap<String, Acc> perCategory = new TreeMap<>();
+        ByteArrayOutputStream records = new ByteArrayOutputStream();
+        for (SaeCodes.Layer layer : codes.layers().values()) {
+            List<MatchRate.Latent> latents = MatchRateProvider.latents(labels.get(layer.layer()), layer.width(), judge);
+            MatchRate.Result r = ms.score(MatchRateProvider.images(codes, layer.image(), split), latents);
+            Acc acc = new Acc();
+            for (int i = 0; i < r.images().size(); i++) {
+                MatchRate.ImageResult im = r.images().get(i);
+                float[][] acts = layer.image().get(i);
+                int skip = cls(acts.length);
+                int side = (int) Math.round(Math.sqrt(acts.length - skip));
+                Map<String, boolean[]> masks = new TreeMap<>();
+                for (ObjectMask m : split.objectMasks(im.id(), side, side, minCover)) {
+                    if (m.size() >= minPatches && m.size() <= maxFraction * m.patches().length) {
+                        masks.put(m.category(), m.patches());
+                    }
+                }
+                for (MatchRate.Pick p : im.picks()) {
+                    for (Concept c : p.matched()) {
+                        boolean[] mask = c.kind() == Concept.Kind.OBJECT ? masks.get(c.word()) : null;
+                        if (mask == null) {
+                            continue;
+                        }
+                        double[] map = new double[mask.length];
+                        for (int t = 0; t < map.length; t++) {
+                            map[t] = acts[t + skip][p.latent()];
+                        }
+                        double hit = PointingGame.hit(map, mask);
+                        double chance = PointingGame.chance(mask);
+                        double auroc = Auroc.of(map, mask);
+                        acc.add(hit, chance, auroc);
+                        pooled.add(hit, chance, auroc);
+                        perCategory.computeIfAbsent(c.word(), k -> new Acc()).add(hit, chance, auroc);
+                        record(records, im.id(), layer.layer(), c.word(), p, hit, chance, auroc, mask);
+                    }
+                }
+            }
+            acc.put(out, ".l" + layer.layer());
+        }
+        pooled.put(out, ".mean");
+        perCategory.forEach((cat, a) -> out.put(NAME + ".excess." + cat, a.excess()));
+        AtomicFiles.write(ctx.cellDir().resolve("localization.jsonl"), records.toByteArray());
+        return out;
+    }
+
+    /** 1 when the tokens are a square grid plus a leading CLS, 0 for a square grid. */
+    static int cls(int tokens) {
+        for (int skip = 0; skip <= 1; skip++) {
+            int side = (int) Math.round(Math.sqrt(tokens - skip));
+            if (side > 0 && side * side == tokens - skip) {
+                return skip;
+            }
+        }
+        throw new VistaException(ExitCodes.CELL_FAILED, "localization: " + tokens + " image tokens are not a square"
+                + " patch grid (with or without a CLS token)");
+    }
+
+    private static double number(CellContext ctx, String key, double dflt) {
+        Object v = ctx.params().get(key);
+        return v == null ? dflt : v instanceof Number n ? n.doubleValue() : Double.parseDouble(v.toString());
+    }
+
+    private static void record(ByteArrayOutputStream to, long image, int layer, String category, MatchRate.Pick p,
+                               double hit, double chance, double auroc, boolean[] mask) throws Exception {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("image_id", image);
+        o.put("layer", layer);
+        o.put("category", category);
+        o.put("latent", p.latent());
+        o.put("hit", hit);
+        o.put("chance", chance);
+        o.put("auroc", auroc);
+        StringBuilder m = new StringBuilder();
+        for (boolean b : mask) {
+            m.append(b ? '1' : '0');
+        }
+        o.put("mask", m.toString());
+        to.write(Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(o));
+        to.write('\n');
+    }
+
+    /** Sums of hit, chance and AUROC (AUROC only where defined). */
+    private static final class Acc {
+        double hit;
+        double chance;
+        double auroc;
+        int n;
+        int nAuroc;
+
+        void add(double h, double c, double a) {
+            hit += h;
+            chance += c;
+            n++;
+            if (!Double.isNaN(a)) {
+                auroc += a;
+                nAuroc++;
+            }
+        }
+
+        double excess() {
+            return n == 0 ? Double.NaN : (hit - chance) / n;
+        }
+
+        void put(Map<String, Double> out, String suffix) {
+            out.put(NAME + ".pointing" + suffix, n == 0 ? Double.NaN : hit / n);
+            out.put(NAME + ".chance" + suffix, n == 0 ? Double.NaN : chance / n);
+            out.put(NAME + ".excess" + suffix, excess());
+            out.put(NAME + ".auroc" + suffix, nAuroc == 0 ? Double.NaN : auroc / nAuroc);
+            out.put(NAME + ".n" + suffix, (double) n);
+        }
+    }
+}

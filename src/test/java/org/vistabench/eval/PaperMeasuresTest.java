@@ -1,0 +1,120 @@
+package org.vistabench.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vistabench.cell.TrainedCell;
+import org.vistabench.spec.Cell;
+import org.vistabench.spec.Spec;
+import org.vistabench.spec.SpecLoader;
+
+/**
+ * match_rate, localization, recon and qa after train, end to end on the tiny on-disk fixture (random tiny Gemma-2 and
+ * DINOv2, random SAEs with labels naming the fixture's objects): every metric is there, in range and consistent with
+ * the others, the per-image records are written, and two runs give the same bytes.
+ */
+class PaperMeasuresTest {
+    private static final List<String> MEASURES = List.of("match_rate", "localization", "recon", "qa");
+
+    @TempDir
+    Path tmp;
+
+    /** Latent i is labelled with object i % 4, except every 8th latent, which has no label. */
+    private static void writeLabels(Path saes) throws Exception {
+        for (int l = 0; l < 4; l++) {
+            StringBuilder sb = new StringBuilder("{");
+            for (int i = 0; i < 128; i++) {
+                if (i % 8 == 7) {
+                    continue;
+                }
+                sb.append(sb.length() > 1 ? "," : "").append('"').append(i).append("\": {\"description\": \"")
+                        .append(MiniFixture.OBJECTS[i % 4]).append(" (top tokens 'a', 'dog')\", \"top_tokens\": [],"
+                                + " \"density\": 0.01}");
+            }
+            Files.writeString(saes.resolve("layer_" + l + "/labels.json"), sb.append('}').toString());
+        }
+    }
+
+    private Map<String, Double> run(Path root) throws Exception {
+        MiniFixture fx = new MiniFixture(root, "  train: {feature_cache: " + root.resolve("features") + "}\n"
+                + "  match_rate: {k: 3}\n  localization: {k: 3}\n  recon: {}\n  qa: {max_new_tokens: 4}\n", "random-sae", 6);
+        writeLabels(root.resolve("saes"));
+        Spec spec = SpecLoader.load(fx.spec);
+        Map<String, Object> shared = new LinkedHashMap<>();
+        shared.put("data", MiniFixture.data(12, 6));
+        Map<String, Double> m = new LinkedHashMap<>();
+        try {
+            Cell cell = Cell.of("enc", "lm", "early", "none", 3);
+            Path dir = root.resolve("cells").resolve(cell.id());
+            Files.createDirectories(dir);
+            FakeContext train = new FakeContext(spec, cell, dir, spec.metrics().get("train"), shared, false);
+            m.putAll(new TrainProvider().compute(train));
+            for (String name : MEASURES) {
+                FakeContext ctx = new FakeContext(spec, cell, dir, spec.metrics().get(name), shared, false);
+                ctx.artefacts.putAll(train.artefacts);
+                MetricProvider p = java.util.ServiceLoader.load(MetricProvider.class).stream()
+                        .map(java.util.ServiceLoader.Provider::get).filter(x -> x.name().equals(name)).findFirst()
+                        .orElseThrow();
+                m.putAll(p.compute(ctx));
+                train.artefacts.putAll(ctx.artefacts);
+            }
+            ((AutoCloseable) train.artefacts.get(TrainedCell.KEY)).close();
+        } finally {
+            for (Object o : shared.values()) {
+                if (o instanceof AutoCloseable a) {
+                    a.close();
+                }
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void everyMeasureReportsEveryLayerConsistentlyAndWritesItsRecords() throws Exception {
+        Map<String, Double> m = run(tmp.resolve("a"));
+        for (int l = 0; l < 4; l++) {
+            String s = ".l" + l;
+            double rate = m.get("match_rate.rate" + s);
+            double shuffled = m.get("match_rate.shuffled" + s);
+            assertTrue(rate >= 0 && rate <= 1 && shuffled >= 0 && shuffled <= 1, m.toString());
+            assertEquals(rate - shuffled, m.get("match_rate.excess" + s), 1e-12);
+            assertTrue(m.get("match_rate.text_rate" + s) >= 0);
+            assertEquals(m.get("recon.image_l0" + s) / 128, m.get("recon.image_l0_frac" + s), 1e-12);
+            assertTrue(m.get("recon.image_mse" + s) > 0 && m.get("recon.text_mse" + s) > 0, m.toString());
+            double n = m.get("localization.n" + s);
+            assertTrue(n >= 0);
+            if (n > 0) {
+                double p = m.get("localization.pointing" + s);
+                assertTrue(p >= 0 && p <= 1);
+                assertEquals(p - m.get("localization.chance" + s), m.get("localization.excess" + s), 1e-12);
+            }
+        }
+        // the one question type of the fixture; accuracy is a share
+        assertEquals(6.0, m.get("qa.n.object"));
+        assertTrue(m.get("qa.accuracy") >= 0 && m.get("qa.accuracy") <= 1);
+        Path cell = tmp.resolve("a/cells/enc__lm__early__none__s3");
+        // 6 images x 4 layers x (image, text)
+        assertEquals(48, Files.readAllLines(cell.resolve("match_rate.jsonl")).size());
+        assertTrue(Files.isRegularFile(cell.resolve("localization.jsonl")));
+        assertTrue(Files.isRegularFile(cell.resolve("qa.json")));
+    }
+
+    @Test
+    void twoRunsGiveTheSameRecordsAndMetrics() throws Exception {
+        Map<String, Double> a = run(tmp.resolve("a"));
+        Map<String, Double> b = run(tmp.resolve("b"));
+        assertEquals(a, b);
+        for (String f : List.of("match_rate.jsonl", "localization.jsonl", "qa.json")) {
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("a/cells/enc__lm__early__none__s3").resolve(f)),
+                    Files.readAllBytes(tmp.resolve("b/cells/enc__lm__early__none__s3").resolve(f)), f);
+        }
+    }
+}
