@@ -218,8 +218,19 @@ public final class GoldenEvaluator {
                     + ": denominator mean " + Numbers.human(r.mean()) + " <= 0 (" + r.group() + "); required "
                     + bound.text());
         }
-        return new SubResult(label, l, r, value, bound.text(), bound.holds(value),
-                "ratio " + Numbers.human(value, bound.atLeast(), bound.atMost()) + " " + where + " " + bound.relation(value));
+        // delta method: se(l/r) = |l/r| * sqrt((se_l/l)^2 + (se_r/r)^2)
+        double se = Math.abs(value) * Math.sqrt(sq(Spread.se(l) / l.mean()) + sq(Spread.se(r) / r.mean()));
+        String text = "ratio " + Numbers.human(value, bound.atLeast(), bound.atMost()) + " " + where + " "
+                + bound.relation(value);
+        if (!bound.holds(value)) {
+            return new SubResult(label, l, r, value, bound.text(), false, text);
+        }
+        Spread spread = Spread.of(l, r, se, bound.margin(value));
+        return new SubResult(label, l, r, value, bound.text(), spread.clear(), text + spread.detail(), spread.se());
+    }
+
+    private static double sq(double x) {
+        return x * x;
     }
 
     private static SubResult difference(GroupStats l, GroupStats r, String label, Expectation.Compare c) {
@@ -231,8 +242,14 @@ public final class GoldenEvaluator {
                     "difference NaN " + where + ": " + nonFinite(bad) + "; required " + c.requirement());
         }
         boolean holds = c.holds(value);
-        return new SubResult(label, l, r, value, c.requirement(), holds, "difference " + Numbers.human(value, c.byAtLeast(), -c.byAtLeast()) + " "
-                + where + " " + (holds ? c.requirement() : "but required " + c.requirement()));
+        String text = "difference " + Numbers.human(value, c.byAtLeast(), -c.byAtLeast()) + " " + where + " "
+                + (holds ? c.requirement() : "but required " + c.requirement());
+        if (!holds) {
+            return new SubResult(label, l, r, value, c.requirement(), false, text);
+        }
+        Spread spread = Spread.of(l, r, Math.sqrt(sq(Spread.se(l)) + sq(Spread.se(r))), c.margin(value));
+        return new SubResult(label, l, r, value, c.requirement(), spread.clear(), text + spread.detail(),
+                spread.se());
     }
 
     private static String nonFinite(GroupStats g) {

@@ -18,7 +18,7 @@ import org.vistabench.io.Json;
 /** Writes a {@link GoldenReport} as {@code golden.json}, {@code golden.csv} and a console table; all deterministic. */
 public final class GoldenReportWriter {
     public static final List<String> CSV_HEADER = List.of("claim", "outcome", "kind", "quantity", "pair", "value",
-            "bound", "holds", "left_group", "left_mean", "left_std", "left_n", "right_group", "right_mean", "right_std",
+            "bound", "holds", "se", "left_group", "left_mean", "left_std", "left_n", "right_group", "right_mean", "right_std",
             "right_n", "detail");
 
     private GoldenReportWriter() {
@@ -61,6 +61,7 @@ public final class GoldenReportWriter {
                 r.put("value", s.value());
                 r.put("bound", s.bound());
                 r.put("holds", s.holds());
+                r.put("se", s.se());
                 r.put("detail", s.detail());
                 group(r.putObject("left"), s.left());
                 if (s.right() != null) {
@@ -96,7 +97,8 @@ public final class GoldenReportWriter {
             for (ClaimResult c : report.claims()) {
                 for (SubResult s : c.results()) {
                     List<String> row = new ArrayList<>(List.of(c.id(), c.outcome().name(), c.kind(), c.quantity(),
-                            s.label(), Double.toString(s.value()), s.bound(), Boolean.toString(s.holds())));
+                            s.label(), Double.toString(s.value()), s.bound(), Boolean.toString(s.holds()),
+                            Double.toString(s.se())));
                     row.addAll(groupCells(s.left()));
                     row.addAll(groupCells(s.right()));
                     row.add(s.detail());

@@ -10,7 +10,14 @@ package org.vistabench.golden;
  * @param bound what {@code value} had to satisfy, e.g. {@code >= 2.33}
  * @param holds whether it did
  * @param detail one line: the value against its bound, or why it could not hold (NaN, denominator <= 0)
+ * @param se the seeds' standard error of {@code value} (relative and relational pairs with two or more seeds a
+ *     side; NaN otherwise), which the margin must exceed twice over ({@link Spread})
  */
 public record SubResult(String label, GroupStats left, GroupStats right, double value, String bound, boolean holds,
-                        String detail) {
+                        String detail, double se) {
+    /** A result without a seed spread (absolute claims, non-finite values, bounds not met). */
+    public SubResult(String label, GroupStats left, GroupStats right, double value, String bound, boolean holds,
+                     String detail) {
+        this(label, left, right, value, bound, holds, detail, Double.NaN);
+    }
 }

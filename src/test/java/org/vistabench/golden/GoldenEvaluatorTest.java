@@ -146,7 +146,9 @@ class GoldenEvaluatorTest {
         ClaimResult r = eval("expect: {ratio_of: {sae_layers: early}, to: {sae_layers: none}, at_least: 3.0}", t);
         SubResult s = r.results().get(0);
         assertEquals(3.0, s.value(), 1e-12); // 0.6 / 0.2, not the mean of 0.5/0.3 and 0.7/0.1
-        assertEquals(Outcome.PASS, r.outcome());
+        // the means meet the bound, but the seeds scatter (se of the ratio 1.58) far more than the margin (0)
+        assertEquals(Outcome.FAIL, r.outcome());
+        assertTrue(s.detail().contains("< 2 x the seeds' se 1.581"), s.detail());
         assertEquals(2, s.left().n());
         assertEquals(2, s.right().n());
         assertEquals(Math.sqrt(0.02), s.right().std(), 1e-12);
@@ -241,6 +243,26 @@ class GoldenEvaluatorTest {
     }
 
     @Test
+    void aRelationalPairPassesOnlyWhenItsMarginClearsTwiceTheSeedsStandardError() {
+        // dino - clip = 0.2 over by_at_least 0.1: margin 0.1; each side's se 0.1 (seeds 0.2 apart), together sqrt(0.02)
+        MetricsTable noisy = table()
+                .add("mini-dino", "early", "none", 1, "m.x", 0.7).add("mini-dino", "early", "none", 2, "m.x", 0.9)
+                .add("mini-clip", "early", "none", 1, "m.x", 0.5).add("mini-clip", "early", "none", 2, "m.x", 0.7).build();
+        String claim = "expect: {compare: {encoder: mini-dino}, greater_than: {encoder: mini-clip}, by_at_least: 0.1}";
+        ClaimResult r = eval(claim, noisy);
+        assertEquals(Outcome.FAIL, r.outcome());
+        assertEquals(Math.sqrt(0.02), r.results().get(0).se(), 1e-12);
+        // the same means with seeds 0.01 apart: se 0.005 a side, 0.00707 together; margin 0.1 >= 0.0141
+        MetricsTable tight = table()
+                .add("mini-dino", "early", "none", 1, "m.x", 0.795).add("mini-dino", "early", "none", 2, "m.x", 0.805)
+                .add("mini-clip", "early", "none", 1, "m.x", 0.595).add("mini-clip", "early", "none", 2, "m.x", 0.605)
+                .build();
+        ClaimResult ok = eval(claim, tight);
+        assertEquals(Outcome.PASS, ok.outcome());
+        assertTrue(ok.explanation().contains("(margin 0.1 >= 2 x se 0.007071)"), ok.explanation());
+    }
+
+    @Test
     void listSideMakesOnePairPerMember() {
         MetricsTable t = table().add("mini-dino", "early", "m.x", 0.8).add("mini-dino", "mid", "m.x", 0.7)
                 .add("mini-dino", "late", "m.x", 0.85).build();
@@ -254,7 +276,7 @@ class GoldenEvaluatorTest {
     @Test
     void relationalPairsSeedMeansPerSharedCoordinates() {
         MetricsTable t = table()
-                .add("mini-dino", "early", "none", 1, "m.x", 0.7).add("mini-dino", "early", "none", 2, "m.x", 0.9)
+                .add("mini-dino", "early", "none", 1, "m.x", 0.79).add("mini-dino", "early", "none", 2, "m.x", 0.81)
                 .add("mini-clip", "early", "none", 1, "m.x", 0.6).add("mini-clip", "early", "none", 2, "m.x", 0.6)
                 .add("mini-dino", "all", "none", 1, "m.x", 0.1).add("mini-dino", "all", "none", 2, "m.x", 0.1)
                 .add("mini-clip", "all", "none", 1, "m.x", 0.0).add("mini-clip", "all", "none", 2, "m.x", 0.0).build();
@@ -473,7 +495,8 @@ class GoldenEvaluatorTest {
                 .add("mini-clip", "early", "m.x", 0.5).add("mini-clip", "none", "m.x", 0.2).build();
         ClaimResult r = eval(RATIO, t);
         assertEquals(Outcome.PASS, r.outcome());
-        assertEquals("c: PASS ratio 2.5 (early/none, mini-clip/mini-lm/none) >= 2.33 [weakest of 2 pairs]",
+        assertEquals("c: PASS ratio 2.5 (early/none, mini-clip/mini-lm/none) >= 2.33 (one seed: spread unknown)"
+                + " [weakest of 2 pairs]",
                 r.explanation());
     }
 }

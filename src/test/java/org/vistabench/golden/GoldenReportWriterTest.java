@@ -26,8 +26,8 @@ class GoldenReportWriterTest {
                   - {id: gone, source: "s", metric: m.gone, expect: {at_most: 1}}
                 """));
         MetricsTable t = Fixtures.table()
-                .add("mini-dino", "early", "none", 1, "m.x", 0.6).add("mini-dino", "early", "none", 2, "m.x", 0.8)
-                .add("mini-dino", "none", "none", 1, "m.x", 0.2).add("mini-dino", "none", "none", 2, "m.x", 0.3)
+                .add("mini-dino", "early", "none", 1, "m.x", 0.69).add("mini-dino", "early", "none", 2, "m.x", 0.71)
+                .add("mini-dino", "none", "none", 1, "m.x", 0.24).add("mini-dino", "none", "none", 2, "m.x", 0.26)
                 .add("mini-dino", "none", "none", 1, "m.n", Double.NaN)
                 .add("mini-dino", "none", "none", 2, "m.n", 0.5).build();
         return GoldenEvaluator.evaluate(g, t, false);
@@ -72,6 +72,9 @@ class GoldenReportWriterTest {
         assertEquals("2.8", rows.get(0).get("value").substring(0, 3));
         assertEquals("0.25", rows.get(0).get("right_mean"));
         assertEquals("2", rows.get(0).get("right_n"));
+        // delta method: 2.8 * sqrt((0.01/0.7)^2 + (0.01/0.25)^2)
+        assertEquals(2.8 * Math.sqrt(Math.pow(0.01 / 0.7, 2) + Math.pow(0.01 / 0.25, 2)),
+                Double.parseDouble(rows.get(0).get("se")), 1e-9);
         assertEquals("NaN", rows.get(1).get("value"));
         assertEquals("false", rows.get(1).get("holds"));
         assertEquals("", rows.get(2).get("value"));
@@ -85,7 +88,8 @@ class GoldenReportWriterTest {
         List<String> lines = table.lines().toList();
         assertEquals(5, lines.size());
         assertTrue(lines.get(0).startsWith("CLAIM"));
-        assertTrue(lines.get(1).matches("gain +PASS +ratio 2\\.8 \\(early/none, mini-dino/mini-lm/none\\) >= 2"), lines.get(1));
+        assertTrue(lines.get(1).matches("gain +PASS +ratio 2\\.8 \\(early/none, mini-dino/mini-lm/none\\) >= 2 \\(margin 0\\.8 >= 2 x se .*\\)"),
+                lines.get(1));
         assertEquals("3 claims: 1 PASS, 1 FAIL, 1 NOT_EVALUATED", lines.get(4));
     }
 }
