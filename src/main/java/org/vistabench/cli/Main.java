@@ -2,7 +2,9 @@ package org.vistabench.cli;
 
 import java.io.PrintWriter;
 import org.vistabench.core.ExitCodes;
+import org.vistabench.core.FileErrorsException;
 import org.vistabench.core.VistaException;
+import org.vistabench.spec.SpecException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -57,8 +59,14 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             boolean debug = parsed.hasMatchedOption("--debug");
+            if (ex instanceof FileErrorsException fe && !fe.errors().isEmpty()) {
+                fe.errors().forEach(e -> c.getErr().println("error: " + e)); // one located problem a line
+            } else if (ex instanceof SpecException se && !se.errors().isEmpty()) {
+                se.errors().forEach(e -> c.getErr().println("error: " + e));
+            } else if (ex instanceof VistaException) {
+                c.getErr().println("error: " + oneLine(ex.getMessage()));
+            }
             if (ex instanceof VistaException ve) {
-                c.getErr().println("error: " + oneLine(ve.getMessage()));
                 if (debug) {
                     ex.printStackTrace(c.getErr());
                 }

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.vistabench.core.ExitCodes;
+import org.vistabench.core.FileErrorsException;
+import org.vistabench.golden.GoldenFit;
 import org.vistabench.spec.MatrixExpander;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecError;
@@ -16,7 +18,9 @@ import picocli.CommandLine.Parameters;
 /** {@code vistabench validate SPEC}: loads and checks a spec, expands its matrix, writes nothing. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Check a spec file: YAML syntax, every key, type and range, ids, layer-set",
-            "references, the golden file, and that the matrix has at least one cell.",
+            "references, that the matrix has at least one cell, and its golden file: well",
+            "formed, every claim's metrics from a provider the spec runs, its selections",
+            "naming the spec's encoders, LLMs, layer sets and controls.",
             "Reports every problem at once as file:line:col: key.path: message.",
             "Writes nothing."},
         footer = {"", "Examples:",
@@ -37,6 +41,17 @@ public final class ValidateCommand implements Callable<Integer> {
             spec = SpecLoader.load(specFile);
         } catch (SpecException e) {
             return report(command.commandLine().getErr(), e);
+        }
+        try {
+            GoldenFit.loadAndCheck(spec);
+        } catch (FileErrorsException e) {
+            if (e.errors().isEmpty()) {
+                throw e;
+            }
+            PrintWriter err = command.commandLine().getErr();
+            e.errors().forEach(g -> err.println("error: " + g));
+            err.flush();
+            return e.exitCode();
         }
         command.commandLine().getOut().println("ok: " + MatrixExpander.expand(spec).size() + " cells");
         return ExitCodes.OK;

@@ -2,6 +2,7 @@ package org.vistabench.run;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.vistabench.golden.GoldenFit;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.MatrixExpander;
 import org.vistabench.spec.Shards;
@@ -13,9 +14,14 @@ public final class SpecLink {
     private SpecLink() {
     }
 
-    /** A bad spec throws {@code SpecException} (exit 2). */
+    /**
+     * A bad spec throws {@code SpecException} (exit 2); so does a golden file it names that is malformed or asks for
+     * what the spec cannot give ({@code GoldenException}, exit 2), before any cell runs.
+     */
     public static Spec load(Path file) {
-        return SpecLoader.load(file);
+        Spec spec = SpecLoader.load(file);
+        GoldenFit.loadAndCheck(spec);
+        return spec;
     }
 
     /** The spec's cells in matrix order (include/exclude applied). */

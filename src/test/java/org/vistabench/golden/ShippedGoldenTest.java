@@ -13,7 +13,7 @@ import org.vistabench.spec.Cell;
 
 /** The shipped golden files evaluate as intended on full synthetic matrices of their cells. */
 class ShippedGoldenTest {
-    private static final List<String> ENCODERS = List.of("dinov2-large", "clip-vit-l-336", "ijepa-h14");
+    private static final List<String> ENCODERS = List.of("dinov2-large", "clip-vit-large-336", "ijepa-huge");
     private static final List<String> LLMS = List.of("gemma-2-2b-it", "gemma-2-9b-it", "llama-3.1-8b-instruct");
     private static final List<String> LAYERS = List.of("none", "early", "mid", "late");
 
@@ -27,13 +27,13 @@ class ShippedGoldenTest {
                         Cell c = Cell.of(e, l, s, "none", seed);
                         double jitter = 0.001 * seed;
                         boolean sae = !s.equals("none");
-                        rows.add(new MetricsTable.Row(c, "match_rate.excess", (sae ? 0.1 * matchGain : 0.1) + jitter));
+                        rows.add(new MetricsTable.Row(c, "match_rate.excess.mean", (sae ? 0.1 * matchGain : 0.1) + jitter));
                         rows.add(new MetricsTable.Row(c, "steering.removal_success", (sae ? 0.405 : 0.3) + jitter));
                         rows.add(new MetricsTable.Row(c, "steering.replacement_success", (sae ? 0.294 : 0.2) + jitter));
-                        double point = Map.of("dinov2-large", 0.6, "clip-vit-l-336", 0.4, "ijepa-h14", 0.5).get(e);
-                        rows.add(new MetricsTable.Row(c, "localization.pointing_game", point + jitter));
+                        double point = Map.of("dinov2-large", 0.6, "clip-vit-large-336", 0.4, "ijepa-huge", 0.5).get(e);
+                        rows.add(new MetricsTable.Row(c, "localization.excess.mean", point + jitter));
                         double qa = Map.of("none", 0.70, "early", 0.69, "mid", 0.65, "late", 0.62).get(s);
-                        rows.add(new MetricsTable.Row(c, "benchmark.qa_accuracy", qa + jitter));
+                        rows.add(new MetricsTable.Row(c, "qa.accuracy", qa + jitter));
                     }
                 }
             }
