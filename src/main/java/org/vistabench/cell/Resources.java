@@ -208,4 +208,34 @@ public final class Resources {
             throw new VistaException(ExitCodes.USAGE, "metrics param " + key + ": expected an integer, got " + v);
         }
     }
+
+    public static double doubleParam(Map<String, Object> params, String key, double dflt) {
+        Object v = params.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        try {
+            return Double.parseDouble(v.toString());
+        } catch (NumberFormatException e) {
+            throw new VistaException(ExitCodes.USAGE, "metrics param " + key + ": expected a number, got " + v);
+        }
+    }
+
+    /** How many held-out images the measurements use: {@code train.eval_images}, or all when it is unset or 0. */
+    public static int evalLimit(Spec spec) {
+        return spec.train() != null && spec.train().evalImages() > 0 ? spec.train().evalImages() : Integer.MAX_VALUE;
+    }
+
+    /** The cell's trained projector, which {@code provider} needs {@code metrics.train} to have made before it. */
+    public static TrainedCell trained(CellContext ctx, String provider, String why) {
+        Object a = ctx.artefacts().get(TrainedCell.KEY);
+        if (!(a instanceof TrainedCell tc)) {
+            throw new VistaException(ExitCodes.USAGE, ctx.spec().file() + ": metrics." + provider + " needs"
+                    + " metrics.train before it (" + why + ")");
+        }
+        return tc;
+    }
 }

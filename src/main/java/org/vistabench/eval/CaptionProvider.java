@@ -46,11 +46,7 @@ public final class CaptionProvider implements MetricProvider {
 
     @Override
     public Map<String, Double> compute(CellContext ctx) throws Exception {
-        Object a = ctx.artefacts().get(TrainedCell.KEY);
-        if (!(a instanceof TrainedCell tc)) {
-            throw new VistaException(ExitCodes.USAGE, ctx.spec().file() + ": metrics.caption needs metrics.train"
-                    + " before it (it captions with the cell's trained projector)");
-        }
+        TrainedCell tc = Resources.trained(ctx, "caption", "it captions with the cell's trained projector");
         LmBundle lm = Resources.lm(ctx);
         DataBundle data = Resources.data(ctx);
         CachedFeatures feats = Resources.features(ctx, "test");
@@ -59,8 +55,7 @@ public final class CaptionProvider implements MetricProvider {
         VisualPrompt prompt = question.equals(tc.question()) ? tc.prompt()
                 : Resources.prompt(lm, question, feats.tokens());
         int maxNew = Resources.intParam(ctx.params(), "max_new_tokens", 32);
-        int evalN = ctx.spec().train() != null && ctx.spec().train().evalImages() > 0
-                ? ctx.spec().train().evalImages() : Integer.MAX_VALUE;
+        int evalN = Resources.evalLimit(ctx.spec());
         int n = Math.min(evalN, split.imageIds().size());
         if (n < 2) {
             throw new VistaException(ExitCodes.CELL_FAILED, ctx.cell().id() + ": caption needs at least 2 test images,"

@@ -4,21 +4,16 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.vistabench.cell.CellContext;
-import org.vistabench.cell.DataBundle;
-import org.vistabench.cell.ImageSplit;
-import org.vistabench.cell.LmBundle;
 import org.vistabench.cell.ObjectMask;
 import org.vistabench.cell.Resources;
 import org.vistabench.core.ExitCodes;
 import org.vistabench.core.VistaException;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
-import org.vistabench.model.sae.SaeLabels;
 import org.vistabench.score.Auroc;
 import org.vistabench.score.Concept;
 import org.vistabench.score.MatchRate;
@@ -57,22 +52,16 @@ public final class LocalizationProvider implements MetricProvider {
     @Override
     public Map<String, Double> compute(CellContext ctx) throws Exception {
         MatchSettings ms = MatchSettings.from(ctx.params());
-        double minCover = number(ctx, "min_cover", 0.5);
+        double minCover = Resources.doubleParam(ctx.params(), "min_cover", 0.5);
         int minPatches = Resources.intParam(ctx.params(), "min_patches", 2);
-        double maxFraction = number(ctx, "max_fraction", 0.75);
-        SaeCodes codes = SaeCodes.of(ctx, NAME);
-        LmBundle lm = Resources.lm(ctx);
-        DataBundle data = Resources.data(ctx);
-        ImageSplit split = data.split("test");
-        SortedMap<Integer, SaeLabels> labels = Resources.labels(ctx, lm);
-        LexiconJudge judge = new LexiconJudge(data);
+        double maxFraction = Resources.doubleParam(ctx.params(), "max_fraction", 0.75);
+        MatchInputs in = MatchInputs.of(ctx, NAME);
         Map<String, Double> out = new LinkedHashMap<>();
         Acc pooled = new Acc();
         SortedMap<String, Acc> perCategory = new TreeMap<>();
         ByteArrayOutputStream records = new ByteArrayOutputStream();
-        for (SaeCodes.Layer layer : codes.layers().values()) {
-            List<MatchRate.Latent> latents = MatchRateProvider.latents(labels.get(layer.layer()), layer.width(), judge);
-            MatchRate.Result r = ms.score(MatchRateProvider.images(codes, layer.image(), split), latents);
+        for (SaeCodes.Layer layer : in.codes().layers().values()) {
+            MatchRate.Result r = ms.score(in.images(layer.image()), in.latents(layer));
             Acc acc = new Acc();
             for (int i = 0; i < r.images().size(); i++) {
                 MatchRate.ImageResult im = r.images().get(i);
@@ -80,7 +69,7 @@ public final class LocalizationProvider implements MetricProvider {
                 int skip = cls(acts.length);
                 int side = (int) Math.round(Math.sqrt(acts.length - skip));
                 Map<String, boolean[]> masks = new TreeMap<>();
-                for (ObjectMask m : split.objectMasks(im.id(), side, side, minCover)) {
+                for (ObjectMask m : in.split().objectMasks(im.id(), side, side, minCover)) {
                     if (m.size() >= minPatches && m.size() <= maxFraction * m.patches().length) {
                         masks.put(m.category(), m.patches());
                     }
@@ -123,11 +112,6 @@ public final class LocalizationProvider implements MetricProvider {
         }
         throw new VistaException(ExitCodes.CELL_FAILED, "localization: " + tokens + " image tokens are not a square"
                 + " patch grid (with or without a CLS token)");
-    }
-
-    private static double number(CellContext ctx, String key, double dflt) {
-        Object v = ctx.params().get(key);
-        return v == null ? dflt : v instanceof Number n ? n.doubleValue() : Double.parseDouble(v.toString());
     }
 
     private static void record(ByteArrayOutputStream to, long image, int layer, String category, MatchRate.Pick p,

@@ -4,20 +4,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedMap;
 import org.vistabench.cell.CellContext;
-import org.vistabench.cell.DataBundle;
-import org.vistabench.cell.ImageSplit;
-import org.vistabench.cell.LmBundle;
-import org.vistabench.cell.Resources;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
-import org.vistabench.model.sae.SaeLabels;
 import org.vistabench.score.Concept;
 import org.vistabench.score.MatchRate;
 
@@ -45,19 +38,14 @@ public final class MatchRateProvider implements MetricProvider {
     @Override
     public Map<String, Double> compute(CellContext ctx) throws Exception {
         MatchSettings ms = MatchSettings.from(ctx.params());
-        SaeCodes codes = SaeCodes.of(ctx, NAME);
-        LmBundle lm = Resources.lm(ctx);
-        DataBundle data = Resources.data(ctx);
-        ImageSplit split = data.split("test");
-        SortedMap<Integer, SaeLabels> labels = Resources.labels(ctx, lm);
-        LexiconJudge judge = new LexiconJudge(data);
+        MatchInputs in = MatchInputs.of(ctx, NAME);
         Map<String, Double> out = new LinkedHashMap<>();
         Map<String, double[]> means = new LinkedHashMap<>();
         ByteArrayOutputStream records = new ByteArrayOutputStream();
-        for (SaeCodes.Layer layer : codes.layers().values()) {
-            List<MatchRate.Latent> latents = latents(labels.get(layer.layer()), layer.width(), judge);
-            MatchRate.Result img = ms.score(images(codes, layer.image(), split), latents);
-            MatchRate.Result txt = ms.score(images(codes, layer.text(), split), latents);
+        for (SaeCodes.Layer layer : in.codes().layers().values()) {
+            List<MatchRate.Latent> latents = in.latents(layer);
+            MatchRate.Result img = ms.score(in.images(layer.image()), latents);
+            MatchRate.Result txt = ms.score(in.images(layer.text()), latents);
             String l = ".l" + layer.layer();
             put(out, means, "rate", l, img.rate());
             put(out, means, "shuffled", l, img.shuffled());
@@ -69,8 +57,8 @@ public final class MatchRateProvider implements MetricProvider {
             put(out, means, "text_rate", l, txt.rate());
             put(out, means, "text_excess", l, txt.excess());
             out.put(NAME + ".generic" + l, (double) img.generic());
-            write(records, layer.layer(), "image", img, labels.get(layer.layer()));
-            write(records, layer.layer(), "text", txt, labels.get(layer.layer()));
+            write(records, layer.layer(), "image", img, in);
+            write(records, layer.layer(), "text", txt, in);
         }
         means.forEach((k, v) -> out.put(NAME + "." + k + ".mean", v[0] / v[1]));
         AtomicFiles.write(ctx.cellDir().resolve("match_rate.jsonl"), records.toByteArray());
@@ -85,28 +73,8 @@ public final class MatchRateProvider implements MetricProvider {
         m[1] += 1;
     }
 
-    /** The judge's view of every latent of a layer (no labels file: all unlabelled). */
-    static List<MatchRate.Latent> latents(SaeLabels labels, int width, LexiconJudge judge) {
-        List<MatchRate.Latent> out = new ArrayList<>(width);
-        for (int i = 0; i < width; i++) {
-            SaeLabels.Label lab = labels == null ? null : labels.entry(i).orElse(null);
-            out.add(lab == null ? MatchRate.Latent.UNLABELLED
-                    : new MatchRate.Latent(true, judge.named(lab.description()), lab.density()));
-        }
-        return out;
-    }
-
-    static List<MatchRate.Image> images(SaeCodes codes, List<float[][]> acts, ImageSplit split) {
-        List<MatchRate.Image> out = new ArrayList<>();
-        for (int i = 0; i < acts.size(); i++) {
-            long id = codes.imageIds().get(i);
-            out.add(new MatchRate.Image(id, acts.get(i), split.concepts(id)));
-        }
-        return out;
-    }
-
     private static void write(ByteArrayOutputStream to, int layer, String tokens, MatchRate.Result r,
-                              SaeLabels labels) throws Exception {
+                              MatchInputs in) throws Exception {
         for (MatchRate.ImageResult im : r.images()) {
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("image_id", im.id());
@@ -118,7 +86,7 @@ public final class MatchRateProvider implements MetricProvider {
             for (MatchRate.Pick p : im.picks()) {
                 ObjectNode po = picks.addObject();
                 po.put("latent", p.latent());
-                po.put("label", labels == null ? null : labels.label(p.latent()).orElse(null));
+                po.put("label", in.label(layer, p.latent()));
                 po.put("activation", (float) p.activation());
                 po.putPOJO("matched", words(p.matched()));
                 po.putPOJO("matched_shuffled", words(p.matchedShuffled()));

@@ -40,27 +40,12 @@ record MatchSettings(boolean vista, MatchRate.Settings settings) {
             throw new VistaException(ExitCodes.USAGE, "match_rate aggregation: expected max or mean, got "
                     + agg.toLowerCase(Locale.ROOT));
         }
-        double share = number(params, "max_image_share", vista ? 0.05 : 0.5);
-        double density = number(params, "max_text_density", vista ? 0.005 : 0.2);
+        double share = Resources.doubleParam(params, "max_image_share", vista ? 0.05 : 0.5);
+        double density = Resources.doubleParam(params, "max_text_density", vista ? 0.005 : 0.2);
         return new MatchSettings(vista, new MatchRate.Settings(k, aggregation, share, density));
     }
 
     MatchRate.Result score(java.util.List<MatchRate.Image> images, java.util.List<MatchRate.Latent> latents) {
         return vista ? MatchRate.vista(images, latents, settings) : MatchRate.vistabench(images, latents, settings);
-    }
-
-    private static double number(Map<String, Object> params, String key, double dflt) {
-        Object v = params.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        try {
-            return Double.parseDouble(v.toString());
-        } catch (NumberFormatException e) {
-            throw new VistaException(ExitCodes.USAGE, "metrics param " + key + ": expected a number, got " + v);
-        }
     }
 }

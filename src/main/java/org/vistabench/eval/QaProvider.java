@@ -25,7 +25,7 @@ import org.vistabench.model.vlm.Vlm;
 /**
  * {@code qa}: the benchmark side of the performance–interpretability trade-off (the paper's Figs 22-23): greedy
  * answers (KV-cached, up to {@code max_new_tokens}, default 8) to every held-out question of the test split's first
- * {@code images} images (default: {@code eval_images}, at most 64), with the cell's trained projector. An answer is
+ * {@code images} images (default: {@code eval_images}, at most 32), with the cell's trained projector. An answer is
  * right when, lower-cased with punctuation dropped, it equals the reference answer.
  *
  * <p>Metrics: {@code qa.accuracy.<type>} and {@code qa.n.<type>} per question type (object, colour, count, presence,
@@ -42,17 +42,12 @@ public final class QaProvider implements MetricProvider {
 
     @Override
     public Map<String, Double> compute(CellContext ctx) throws Exception {
-        Object a = ctx.artefacts().get(TrainedCell.KEY);
-        if (!(a instanceof TrainedCell tc)) {
-            throw new VistaException(ExitCodes.USAGE, ctx.spec().file() + ": metrics.qa needs metrics.train before it"
-                    + " (it answers with the cell's trained projector)");
-        }
+        TrainedCell tc = Resources.trained(ctx, NAME, "it answers with the cell's trained projector");
         LmBundle lm = Resources.lm(ctx);
         ImageSplit split = Resources.data(ctx).split("test");
         CachedFeatures feats = Resources.features(ctx, "test");
-        int evalN = ctx.spec().train() != null && ctx.spec().train().evalImages() > 0
-                ? ctx.spec().train().evalImages() : Integer.MAX_VALUE;
-        int n = Math.min(Resources.intParam(ctx.params(), "images", Math.min(evalN, 64)), split.imageIds().size());
+        int evalN = Resources.evalLimit(ctx.spec());
+        int n = Math.min(Resources.intParam(ctx.params(), "images", Math.min(evalN, 32)), split.imageIds().size());
         int maxNew = Resources.intParam(ctx.params(), "max_new_tokens", 8);
         Vlm vlm = new Vlm(lm.backbone(), null);
         Map<String, VisualPrompt> prompts = new HashMap<>();

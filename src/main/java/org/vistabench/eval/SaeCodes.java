@@ -64,11 +64,7 @@ public final class SaeCodes {
 
     /** The cell's codes, computed on first use (needs {@code metrics.train} before the provider asking). */
     static SaeCodes of(CellContext ctx, String provider) {
-        Object a = ctx.artefacts().get(TrainedCell.KEY);
-        if (!(a instanceof TrainedCell tc)) {
-            throw new VistaException(ExitCodes.USAGE, ctx.spec().file() + ": metrics." + provider + " needs"
-                    + " metrics.train before it (it reads the cell's trained projector)");
-        }
+        TrainedCell tc = Resources.trained(ctx, provider, "it reads the cell's trained projector");
         Object cached = ctx.artefacts().get(KEY);
         if (cached instanceof SaeCodes c) {
             return c;
@@ -81,8 +77,7 @@ public final class SaeCodes {
         DataBundle data = Resources.data(ctx);
         ImageSplit split = data.split("test");
         CachedFeatures feats = Resources.features(ctx, "test");
-        int limit = ctx.spec().train() != null && ctx.spec().train().evalImages() > 0
-                ? ctx.spec().train().evalImages() : Integer.MAX_VALUE;
+        int limit = Resources.evalLimit(ctx.spec());
         List<TrainExample> ex = Resources.examples(lm, split, feats, tc.question(), limit);
         int batch = ctx.spec().train() == null ? 16 : Math.max(1, ctx.spec().train().batch());
         SaeCodes codes = compute(new Vlm(lm.backbone(), null), tc, feats, ex, lm.saes().asMap(), batch);
