@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.vistabench.core.ExitCodes;
 import org.vistabench.core.VistaException;
 import org.vistabench.model.projector.Projector;
+import org.vistabench.optim.AdamW;
 import org.vistabench.tensor.DType;
 import org.vistabench.tensor.SafeTensors;
 import org.vistabench.tensor.SafeTensorsWriter;

@@ -2,10 +2,8 @@ package org.vistabench.train;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.nio.ByteBuffer;
@@ -13,10 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import me.tongfei.progressbar.ProgressBar;
@@ -29,6 +25,7 @@ import org.vistabench.io.Sha256;
 import org.vistabench.model.projector.Projector;
 import org.vistabench.model.projector.VisualPrompt;
 import org.vistabench.model.vlm.LmBackbone;
+import org.vistabench.optim.AdamW;
 import org.vistabench.tensor.Precision;
 
 /**
@@ -130,8 +127,8 @@ public final class Trainer {
         // in-place updates of leaves that require grad must run with it off.
         JniUtils.setGradMode(false);
         Projector projector = initialProjector(manager);
-        AdamW adam = new AdamW(manager, projector.parameters(), cfg.beta1(), cfg.beta2(), cfg.eps(),
-                cfg.weightDecay());
+        AdamW adam = new AdamW(manager, projector.parameters(), AdamW.decayAll(projector.parameters()),
+                new AdamW.Settings(AdamW.Form.TORCH, cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay()));
         DataOrder order = new DataOrder(examples.size(), cfg.seed());
         List<TraceRow> trace = new ArrayList<>();
         int start = 0;
@@ -205,32 +202,12 @@ public final class Trainer {
             }
             gc.backward(parts.total());
         }
-        Map<String, NDArray> params = projector.parameters();
-        Map<String, NDArray> grads = new LinkedHashMap<>();
-        double sq = 0;
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            NDArray g = e.getValue().getGradient();
-            g.attach(sm);
-            grads.put(e.getKey(), g);
-            // torch's clip_grad_norm_: the 2-norm of the per-parameter 2-norms.
-            double n = g.norm().getFloat();
-            sq += n * n;
-        }
-        double gradNorm = Math.sqrt(sq);
+        AdamW.Gradients grads = adam.gradients(sm);
+        double gradNorm = grads.norm();
         if (!Double.isFinite(gradNorm)) {
             throw diverged(step, "gradients", ce, sae, gradNorm, lastFinite);
         }
-        if (cfg.gradClip() > 0) {
-            double coef = cfg.gradClip() / (gradNorm + 1e-6);
-            if (coef < 1) {
-                float c = (float) coef;
-                grads.values().forEach(g -> g.muli(c));
-            }
-        }
-        adam.step(params, grads, lr);
-        for (NDArray p : params.values()) {
-            JniUtils.zeroGrad((PtNDArray) p);
-        }
+        adam.step(grads, lr, cfg.gradClip());
         double secs = (System.nanoTime() - t0) / 1e9;
         return new TraceRow(step, ce, sae, gradNorm, lr, b.tokens() / Math.max(secs, 1e-9));
     }

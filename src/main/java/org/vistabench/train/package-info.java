@@ -14,9 +14,9 @@
  * SAE explains nothing of an average text-sized token", and λ = 0.1 trades one nat of answer CE against a tenth of
  * that at every constrained layer. A prototype at λ = 1 collapsed captioning to chance; the shipped specs use 0.1.
  *
- * <p>Optimisation: AdamW with torch semantics, linear warmup then cosine decay (HF's schedule), torch's
- * {@code clip_grad_norm_}, gradients zeroed after every step, fp32 on CPU (bf16 projector compute only where
- * {@code tensor.Precision} allows it). NaN/Inf in the loss or gradients throws
+ * <p>Optimisation: {@link org.vistabench.optim.AdamW} in torch's form (with torch's {@code clip_grad_norm_}),
+ * linear warmup then cosine decay (HF's schedule), gradients zeroed after every step, fp32 on CPU (bf16 projector
+ * compute only where {@code tensor.Precision} allows it). NaN/Inf in the loss or gradients throws
  * {@link org.vistabench.train.TrainingDivergedException} (exit 3 for the cell) naming the step, the loss parts and the
  * last finite values. Checkpoints ({@link org.vistabench.train.TrainCheckpoint}) hold the projector, AdamW's moments
  * and the data order, written atomically every {@code checkpoint_every} steps and at the end; a resumed run is

@@ -195,7 +195,7 @@ public final class SceneStage {
             categories.add(map("id", c.id(), "name", c.name(), "supercategory", c.supercategory()));
         }
         Map<String, Object> info = map("description", "vistabench mini world, split " + split.name(),
-                "version", WorldBuilder.CODE_VERSION, "seed", s.seed(), "scale", s.scale());
+                "version", Stages.CODE_VERSION, "seed", s.seed(), "scale", s.scale());
         Map<String, Object> inst = map("info", info, "images", images, "annotations", anns, "categories", categories);
         inst.put("licenses", List.of());
         writeJson(dataDir.resolve("instances_" + split.name() + ".json"), inst);

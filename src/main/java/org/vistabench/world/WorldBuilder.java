@@ -49,9 +49,6 @@ import org.vistabench.world.text.WordTokenizer;
  * a temp folder beside its target and renamed into place, so a crash never leaves a half-written stage.
  */
 public final class WorldBuilder {
-    /** Bump when any stage's output changes for the same settings: it is part of every cache key. */
-    public static final String CODE_VERSION = "world-1";
-    public static final List<String> STAGES = List.of("scenes", "lm", "saes", "encoders");
     private static final Logger LOG = LoggerFactory.getLogger(WorldBuilder.class);
 
     /**
@@ -63,11 +60,6 @@ public final class WorldBuilder {
         public static Options defaults() {
             return new Options(1, false, true);
         }
-    }
-
-    /** A stage's record in the manifest. */
-    public record StageRecord(String key, String status, Map<String, String> files, Map<String, Object> quality,
-                              String reason) {
     }
 
     private final WorldSettings settings;
@@ -85,7 +77,7 @@ public final class WorldBuilder {
 
     /** The folder name of a world: the first 16 hex digits of the hash of the code version and the settings. */
     public static String worldKey(WorldSettings s) {
-        return Sha256.hex(json(Map.of("code", CODE_VERSION, "settings", s.toMap()))).substring(0, 16);
+        return Sha256.hex(json(Map.of("code", Stages.CODE_VERSION, "settings", s.toMap()))).substring(0, 16);
     }
 
     /** Builds what is missing or stale under {@code cacheRoot/<worldKey>} and returns the world folder. */
@@ -143,7 +135,7 @@ public final class WorldBuilder {
             java.util.concurrent.ExecutorService side = null;
             java.util.concurrent.Future<StageRecord> encoders = null;
             try {
-                for (String stage : STAGES) {
+                for (String stage : Stages.ALL) {
                     if (stage.equals(SIDE_STAGE) && encoders != null) {
                         now.put(stage, join(encoders));
                         anyBuilt = true;
@@ -247,7 +239,7 @@ public final class WorldBuilder {
     }
 
     private static String stageKey(String stage, Map<String, Object> parts) {
-        return Sha256.hex(json(Map.of("code", CODE_VERSION, "stage", stage, "parts", parts)));
+        return Sha256.hex(json(Map.of("code", Stages.CODE_VERSION, "stage", stage, "parts", parts)));
     }
 
     /** Null when the stage is valid as recorded, else why it must be rebuilt. */
@@ -469,7 +461,7 @@ public final class WorldBuilder {
     private void writeManifest(Map<String, StageRecord> stages) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("format", "vistabench-world");
-        doc.put("code_version", CODE_VERSION);
+        doc.put("code_version", Stages.CODE_VERSION);
         doc.put("world_key", root.getFileName().toString());
         doc.put("settings", settings.toMap());
         Map<String, StageRecord> clean = new LinkedHashMap<>();

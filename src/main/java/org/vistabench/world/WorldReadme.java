@@ -24,11 +24,11 @@ final class WorldReadme {
     private WorldReadme() {
     }
 
-    static void write(Path root, WorldSettings s, Lexicon lex, Map<String, WorldBuilder.StageRecord> stages,
+    static void write(Path root, WorldSettings s, Lexicon lex, Map<String, StageRecord> stages,
                       Map<String, Double> seconds, double totalSeconds, long vmHwmKb) {
         StringBuilder b = new StringBuilder();
         b.append("# vistabench mini world `").append(root.getFileName()).append("`\n\n");
-        b.append("Built by `vistabench world build` (code version `").append(WorldBuilder.CODE_VERSION)
+        b.append("Built by `vistabench world build` (code version `").append(Stages.CODE_VERSION)
                 .append("`), scale `").append(s.scale()).append("`, seed ").append(s.seed())
                 .append(". Every file is a deterministic function of these; `manifest.json` holds the sha256 of each ")
                 .append("file and the key of each stage, and a later build verifies them and rebuilds what differs.\n\n");
@@ -120,7 +120,7 @@ final class WorldReadme {
         b.append("Trained on ").append(org.vistabench.world.encoders.EncoderStage.pretrainScenes(s.scale()))
                 .append(" scenes of their own (a seed stream apart from every split; the probe tests on held-out ones"
                         + "). The stage runs beside the LM and SAE stages, so the timings below overlap.\n\n");
-        WorldBuilder.StageRecord enc = stages.get("encoders");
+        StageRecord enc = stages.get("encoders");
         if (enc == null || enc.status().contains("missing")) {
             b.append("Missing: ").append(enc == null ? "not built" : enc.reason()).append("\n\n");
         } else {
@@ -131,7 +131,7 @@ final class WorldReadme {
             b.append("\n");
         }
         b.append(TIMINGS_HEADING).append("\n\n| stage | seconds |\n|---|---|\n");
-        for (String st : WorldBuilder.STAGES) {
+        for (String st : Stages.ALL) {
             Double t = seconds.get(st);
             b.append("| ").append(st).append(" | ").append(t == null ? "cached" : String.format("%.1f", t)).append(" |\n");
         }
@@ -140,8 +140,8 @@ final class WorldReadme {
         AtomicFiles.writeString(root.resolve("README.md"), b.toString());
     }
 
-    private static Map<String, Object> quality(Map<String, WorldBuilder.StageRecord> stages, String stage) {
-        WorldBuilder.StageRecord r = stages.get(stage);
+    private static Map<String, Object> quality(Map<String, StageRecord> stages, String stage) {
+        StageRecord r = stages.get(stage);
         return r == null || r.quality() == null ? Map.of() : r.quality();
     }
 

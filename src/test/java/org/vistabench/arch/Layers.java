@@ -23,7 +23,7 @@ public final class Layers {
             List.of("core"),
             List.of("io", "tensor", "score"),
             List.of("spec", "hf"),
-            List.of("data", "model.lm", "model.vision", "model.sae", "model.projector"),
+            List.of("data", "model.lm", "model.vision", "model.sae", "model.projector", "optim"),
             List.of("model.vlm"),
             List.of("train", "world"),
             List.of("results"),

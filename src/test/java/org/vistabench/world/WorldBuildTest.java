@@ -220,7 +220,7 @@ class WorldBuildTest {
     @Test
     void manifestRecordsEveryStageWithQualityFigures() throws IOException {
         JsonNode m = Json.MAPPER.readTree(worldA.resolve("manifest.json").toFile());
-        for (String s : WorldBuilder.STAGES) {
+        for (String s : Stages.ALL) {
             assertFalse(m.path("stages").path(s).isMissingNode(), s);
         }
         JsonNode lm = m.path("stages").path("lm").path("quality");

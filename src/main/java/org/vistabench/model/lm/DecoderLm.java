@@ -1,6 +1,7 @@
 package org.vistabench.model.lm;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -12,22 +13,117 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.vistabench.tensor.Checkpoint;
 import org.vistabench.tensor.NdArrays;
 
-/** What Gemma-2 and Llama share around their forward passes: bookkeeping of one pass, embedding, greedy decoding. */
+/**
+ * What Gemma-2 and Llama share: the forward loop and the bookkeeping of one pass, embedding lookup, the attention and
+ * gated-MLP sublayers, loading of the fused q/k/v and gate/up projections, the LM head, greedy decoding. A family
+ * class says what differs: its decoder block (norm placement, Gemma's (1 + w) norms and soft-caps, sliding windows),
+ * its embedding scale and its head.
+ */
 abstract class DecoderLm implements CausalLm {
     protected final LmConfig config;
     protected final NDManager weights;
     protected final Rotary rotary;
     protected final Ops.Consts consts;
     protected final NDArray embedTokens;
+    private final NDArray finalNorm;
+    private final NDArray lmHead;
 
-    DecoderLm(LmConfig config, NDManager weights, NDArray embedTokens) {
+    /** {@code finalNorm} is the final RMSNorm's scale, {@code lmHead} the [V,D] head (the embedding when tied). */
+    DecoderLm(LmConfig config, NDManager weights, NDArray embedTokens, NDArray finalNorm, NDArray lmHead) {
         this.config = config;
         this.weights = weights;
         this.embedTokens = embedTokens;
+        this.finalNorm = finalNorm;
+        this.lmHead = lmHead;
         this.rotary = new Rotary(config, weights);
         this.consts = new Ops.Consts(weights, config.rmsNormEps());
+    }
+
+    /** Decoder block {@code layer} on the residual stream {@code x}: the new residual stream. */
+    protected abstract NDArray block(int layer, NDArray x, Pass pass);
+
+    @Override
+    public LmOutput forward(NDArray inputsEmbeds, ForwardOptions options) {
+        Pass pass = new Pass(inputsEmbeds, options);
+        NDArray x = inputsEmbeds;
+        if (pass.wantsHidden()) {
+            pass.hidden.add(x);
+        }
+        for (int i = 0; i <= pass.lastLayer; i++) {
+            x = pass.blockOutput(i, block(i, x, pass));
+        }
+        if (pass.lastLayer < config.numLayers() - 1) {
+            return pass.finish(null); // only residuals were asked for
+        }
+        return pass.finish(Ops.rmsNorm(x, finalNorm, consts.eps)); // then head() unless logits are off
+    }
+
+    /** The LM head: final-norm outputs · W_headᵀ. */
+    @Override
+    public NDArray head(NDArray finalHidden) {
+        return Ops.linear(finalHidden, lmHead);
+    }
+
+    /**
+     * Grouped-query self-attention of block {@code layer} on its normed input {@code x}: one matMul for q/k/v, q and k
+     * rotated together, this chunk's keys and values appended to the KV cache (if any), attention over every cached
+     * key under the mask of {@code window} (0 = global), output projection.
+     *
+     * @param wqkv    the fused [(H + 2·Hkv)·hd, D] projection of {@link #loadQkv} (score scale folded into W_q)
+     * @param softcap null, or the attention soft-cap (see {@link Ops#attention})
+     */
+    protected NDArray attention(int layer, NDArray wqkv, NDArray wo, NDArray x, Pass pass, int window,
+                                NDArray softcap) {
+        long b = pass.b, t = pass.t, hd = config.headDim();
+        int h = config.numHeads(), hkv = config.numKvHeads();
+        // q and k are rotated together ([B,T,H+Hkv,hd]); the score scale is already folded into W_q (see loadQkv)
+        NDList qkv = Ops.splitLast(Ops.linear(x, wqkv), (h + hkv) * hd, hkv * hd);
+        NDArray qk = rotary.apply(qkv.get(0).reshape(b, t, h + hkv, hd), pass.cos, pass.sin);
+        NDList qAndK = qk.split(new long[] {h}, 2);
+        NDArray q = qAndK.get(0).transpose(0, 2, 1, 3);
+        NDArray k = qAndK.get(1).transpose(0, 2, 1, 3);
+        NDArray v = qkv.get(1).reshape(b, t, hkv, hd).transpose(0, 2, 1, 3);
+        if (pass.o.cache() != null) {
+            NDArray[] all = pass.o.cache().append(layer, k, v);
+            k = all[0];
+            v = all[1];
+        }
+        NDArray o = Ops.attention(q, k, v, pass.mask(window), config.groups(), softcap);
+        return Ops.linear(o, wo);
+    }
+
+    /** The gated MLP down(act(gate(x)) · up(x)), gate and up as one matMul with {@link #loadGateUp}'s weight. */
+    protected NDArray gatedMlp(NDArray wGateUp, NDArray wDown, NDArray x, UnaryOperator<NDArray> activation) {
+        NDList gateUp = Ops.splitLast(Ops.linear(x, wGateUp), config.intermediateSize(), config.intermediateSize());
+        return Ops.linear(activation.apply(gateUp.get(0)).mul(gateUp.get(1)), wDown);
+    }
+
+    /**
+     * The q, k and v projections of the block at {@code prefix} ({@code model.layers.<i>.}) stacked into one weight,
+     * W_q multiplied by {@code queryScale}: rotation is linear, so the score scale folds into W_q at load (one op less
+     * per layer).
+     */
+    protected static NDArray loadQkv(LmConfig c, Checkpoint ck, NDManager w, String prefix, float queryScale) {
+        long d = c.hiddenSize(), q = (long) c.numHeads() * c.headDim(), kv = (long) c.numKvHeads() * c.headDim();
+        return Weights.concatRows(Weights.scaled(ck.require(w, prefix + "self_attn.q_proj.weight", q, d), queryScale),
+                ck.require(w, prefix + "self_attn.k_proj.weight", kv, d),
+                ck.require(w, prefix + "self_attn.v_proj.weight", kv, d));
+    }
+
+    /** The gate and up projections of the block at {@code prefix} stacked into one [2·I, D] weight. */
+    protected static NDArray loadGateUp(LmConfig c, Checkpoint ck, NDManager w, String prefix) {
+        long d = c.hiddenSize(), inter = c.intermediateSize();
+        return Weights.concatRows(ck.require(w, prefix + "mlp.gate_proj.weight", inter, d),
+                ck.require(w, prefix + "mlp.up_proj.weight", inter, d));
+    }
+
+    /** The LM head weight: the embedding when {@code tie_word_embeddings}, else {@code lm_head.weight}. */
+    protected static NDArray loadHead(LmConfig c, Checkpoint ck, NDManager w, NDArray embed) {
+        return c.tieWordEmbeddings() ? embed : ck.require(w, "lm_head.weight", c.vocabSize(), c.hiddenSize());
     }
 
     @Override

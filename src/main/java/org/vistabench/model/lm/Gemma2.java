@@ -1,7 +1,6 @@
 package org.vistabench.model.lm;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,18 +24,14 @@ public final class Gemma2 extends DecoderLm {
     }
 
     private final List<Block> blocks;
-    private final NDArray finalNorm;
-    private final NDArray lmHead;
     private final NDArray embedScale;
     private final NDArray attnCap;
     private final NDArray finalCap;
     private final NDArray finalCapInv;
 
     private Gemma2(LmConfig c, NDManager w, NDArray embed, List<Block> blocks, NDArray finalNorm, NDArray lmHead) {
-        super(c, w, embed);
+        super(c, w, embed, finalNorm, lmHead);
         this.blocks = blocks;
-        this.finalNorm = finalNorm;
-        this.lmHead = lmHead;
         float scale = (float) Math.sqrt(c.hiddenSize());
         // HF keeps embed_scale in the weights' dtype: bf16 models multiply by the bf16-rounded sqrt(hidden)
         this.embedScale = NdArrays.scalar(w, c.isBf16() ? Bf16.round(scale) : scale);
@@ -46,34 +41,29 @@ public final class Gemma2 extends DecoderLm {
     }
 
     static Gemma2 load(LmConfig c, Checkpoint ck, NDManager w) {
-        long d = c.hiddenSize(), hd = c.headDim(), q = (long) c.numHeads() * hd, kv = (long) c.numKvHeads() * hd;
-        long inter = c.intermediateSize();
+        long d = c.hiddenSize(), q = (long) c.numHeads() * c.headDim();
         NDArray embed = ck.require(w, "model.embed_tokens.weight", c.vocabSize(), d);
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < c.numLayers(); i++) {
             String p = "model.layers." + i + ".";
             blocks.add(new Block(
                     onePlus(ck.require(w, p + "input_layernorm.weight", d)),
-                    Weights.concatRows(Weights.scaled(ck.require(w, p + "self_attn.q_proj.weight", q, d), queryScale(c)),
-                            ck.require(w, p + "self_attn.k_proj.weight", kv, d),
-                            ck.require(w, p + "self_attn.v_proj.weight", kv, d)),
+                    loadQkv(c, ck, w, p, queryScale(c)),
                     ck.require(w, p + "self_attn.o_proj.weight", d, q),
                     onePlus(ck.require(w, p + "post_attention_layernorm.weight", d)),
                     onePlus(ck.require(w, p + "pre_feedforward_layernorm.weight", d)),
-                    Weights.concatRows(ck.require(w, p + "mlp.gate_proj.weight", inter, d),
-                            ck.require(w, p + "mlp.up_proj.weight", inter, d)),
-                    ck.require(w, p + "mlp.down_proj.weight", d, inter),
+                    loadGateUp(c, ck, w, p),
+                    ck.require(w, p + "mlp.down_proj.weight", d, c.intermediateSize()),
                     onePlus(ck.require(w, p + "post_feedforward_layernorm.weight", d)),
                     c.slidingLayers().get(i) ? c.slidingWindow() : 0));
         }
         NDArray norm = onePlus(ck.require(w, "model.norm.weight", d));
-        NDArray head = c.tieWordEmbeddings() ? embed : ck.require(w, "lm_head.weight", c.vocabSize(), d);
-        return new Gemma2(c, w, embed, blocks, norm, head);
+        return new Gemma2(c, w, embed, blocks, norm, loadHead(c, ck, w, embed));
     }
 
     /**
-     * What the queries are multiplied by: HF scales the scores by query_pre_attn_scalar^-½ and, with a soft-cap,
-     * divides by the cap before tanh. Rotation is linear, so this folds into W_q at load (one op less per layer).
+     * What the queries are multiplied by (folded into W_q at load): HF scales the scores by
+     * query_pre_attn_scalar^-½ and, with a soft-cap, divides by the cap before tanh.
      */
     static float queryScale(LmConfig c) {
         double q = Math.pow(c.queryPreAttnScalar(), -0.5);
@@ -92,56 +82,22 @@ public final class Gemma2 extends DecoderLm {
         return lookup(inputIds).mul(embedScale);
     }
 
+    /** Sandwich norms: x += postAttnNorm(attn(inputNorm(x))); x += postFfnNorm(mlp(preFfnNorm(x))). */
     @Override
-    public LmOutput forward(NDArray inputsEmbeds, ForwardOptions options) {
-        Pass pass = new Pass(inputsEmbeds, options);
-        NDArray x = inputsEmbeds;
-        if (pass.wantsHidden()) {
-            pass.hidden.add(x);
-        }
-        for (int i = 0; i <= pass.lastLayer; i++) {
-            Block blk = blocks.get(i);
-            NDArray attn = attention(i, blk, Ops.rmsNorm(x, blk.inputNorm(), consts.eps), pass);
-            x = x.add(Ops.rmsNorm(attn, blk.postAttnNorm(), consts.eps));
-            NDArray mlp = mlp(blk, Ops.rmsNorm(x, blk.preFfnNorm(), consts.eps));
-            x = x.add(Ops.rmsNorm(mlp, blk.postFfnNorm(), consts.eps));
-            x = pass.blockOutput(i, x);
-        }
-        if (pass.lastLayer < config.numLayers() - 1) {
-            return pass.finish(null); // only residuals were asked for
-        }
-        return pass.finish(Ops.rmsNorm(x, finalNorm, consts.eps)); // then head() unless logits are off
+    protected NDArray block(int layer, NDArray x, Pass pass) {
+        Block blk = blocks.get(layer);
+        NDArray attn = attention(layer, blk.wqkv(), blk.wo(), Ops.rmsNorm(x, blk.inputNorm(), consts.eps), pass,
+                blk.window(), attnCap);
+        x = x.add(Ops.rmsNorm(attn, blk.postAttnNorm(), consts.eps));
+        NDArray mlp = gatedMlp(blk.wGateUp(), blk.wDown(), Ops.rmsNorm(x, blk.preFfnNorm(), consts.eps),
+                g -> Ops.geluTanh(g, consts));
+        return x.add(Ops.rmsNorm(mlp, blk.postFfnNorm(), consts.eps));
     }
 
-    /** Tied LM head, then the final soft-cap tanh(logits/cap)·cap. */
+    /** The LM head, then the final soft-cap tanh(logits/cap)·cap. */
     @Override
     public NDArray head(NDArray finalHidden) {
-        NDArray logits = Ops.linear(finalHidden, lmHead);
+        NDArray logits = super.head(finalHidden);
         return finalCap == null ? logits : logits.mul(finalCapInv).tanh().mul(finalCap);
-    }
-
-    private NDArray attention(int layer, Block blk, NDArray x, Pass pass) {
-        long b = pass.b, t = pass.t, hd = config.headDim();
-        int h = config.numHeads(), hkv = config.numKvHeads();
-        // q and k are rotated together ([B,T,H+Hkv,hd]); the score scale is already folded into W_q (see load)
-        NDList qkv = Ops.splitLast(Ops.linear(x, blk.wqkv()), (h + hkv) * hd, hkv * hd);
-        NDArray qk = rotary.apply(qkv.get(0).reshape(b, t, h + hkv, hd), pass.cos, pass.sin);
-        NDList qAndK = qk.split(new long[] {h}, 2);
-        NDArray q = qAndK.get(0).transpose(0, 2, 1, 3);
-        NDArray k = qAndK.get(1).transpose(0, 2, 1, 3);
-        NDArray v = qkv.get(1).reshape(b, t, hkv, hd).transpose(0, 2, 1, 3);
-        if (pass.o.cache() != null) {
-            NDArray[] all = pass.o.cache().append(layer, k, v);
-            k = all[0];
-            v = all[1];
-        }
-        NDArray o = Ops.attention(q, k, v, pass.mask(blk.window()), config.groups(), attnCap);
-        return Ops.linear(o, blk.wo());
-    }
-
-    private NDArray mlp(Block blk, NDArray x) {
-        NDList gateUp = Ops.splitLast(Ops.linear(x, blk.wGateUp()), config.intermediateSize(),
-                config.intermediateSize());
-        return Ops.linear(Ops.geluTanh(gateUp.get(0), consts).mul(gateUp.get(1)), blk.wDown());
     }
 }

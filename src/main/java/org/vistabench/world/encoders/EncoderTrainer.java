@@ -14,8 +14,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.vistabench.optim.AdamW;
 import org.vistabench.tensor.NdArrays;
-import org.vistabench.world.lm.AdamW;
 
 /**
  * The three training objectives. Each owns its heads (kept out of the saved vision model unless HF keeps them, as CLIP's
@@ -252,7 +252,9 @@ final class EncoderTrainer {
         double[] losses = new double[s.steps()];
         int[] order = train.clone();
         int pos = order.length;
-        try (AdamW opt = new AdamW(parent, merged(trained.parameters(), heads), Set.of(), 0.9, 0.99, 1e-8, 0.05)) {
+        Map<String, NDArray> params = merged(trained.parameters(), heads);
+        try (AdamW opt = new AdamW(parent, params, AdamW.decayMatricesExcept(params, Set.of()),
+                new AdamW.Settings(AdamW.Form.WORLD, 0.9, 0.99, 1e-8, 0.05))) {
             for (int step = 0; step < s.steps(); step++) {
                 int[] batch = new int[Math.min(s.batch(), order.length)];
                 for (int i = 0; i < batch.length; i++) {

@@ -120,10 +120,11 @@ public final class LmCorpus {
         List<Boolean> isTarget = new ArrayList<>();
         for (int i = 0; i < turns.size(); i++) {
             Grammar.QA qa = turns.get(i);
-            String prompt = i == 0 ? ChatFormat.prompt(prefix, qa.question()) : ChatFormat.followUp(qa.question());
+            String prompt = i == 0 ? ChatFormat.prompt(prefix, qa.question())
+                    : ChatFormat.TEMPLATE.followUpTurn(qa.question());
             parts.add(tok.encode(prompt));
             isTarget.add(false);
-            parts.add(tok.encode(ChatFormat.answer(qa.answer())));
+            parts.add(tok.encode(ChatFormat.TEMPLATE.answerTurn(qa.answer())));
             isTarget.add(true);
         }
         int len = 0;

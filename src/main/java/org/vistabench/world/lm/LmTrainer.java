@@ -7,12 +7,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vistabench.optim.AdamW;
 import org.vistabench.tensor.NdArrays;
 
 /**
@@ -48,7 +50,9 @@ public final class LmTrainer {
         List<double[]> evals = new ArrayList<>();
         double ema = Double.NaN;
         int step = 0;
-        try (AdamW opt = new AdamW(manager, model.parameters(), noDecay, 0.9, 0.98, 1e-8, s.weightDecay())) {
+        Map<String, NDArray> params = model.parameters();
+        try (AdamW opt = new AdamW(manager, params, AdamW.decayMatricesExcept(params, noDecay),
+                new AdamW.Settings(AdamW.Form.WORLD, 0.9, 0.98, 1e-8, s.weightDecay()))) {
             for (step = 1; step <= s.maxSteps(); step++) {
                 List<LmDoc> docs = new ArrayList<>();
                 for (int b = 0; b < s.batch(); b++) {

@@ -11,9 +11,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.IntConsumer;
+import org.vistabench.optim.AdamW;
 import org.vistabench.tensor.NdArrays;
-import org.vistabench.world.lm.AdamW;
 
 /**
  * Trains one TopK sparse autoencoder per layer, all layers at once as batched matrices (one op covers every layer,
@@ -112,7 +113,7 @@ public final class SaeTrainer {
             for (NDArray a : p.values()) {
                 a.setRequiresGradient(true);
             }
-            try (AdamW opt = new AdamW(m, p, p.keySet(), 0.9, 0.999, 1e-8, 0.0)) {
+            try (AdamW opt = new AdamW(m, p, Set.of(), new AdamW.Settings(AdamW.Form.WORLD, 0.9, 0.999, 1e-8, 0.0))) {
                 float[] batch = new float[layers * s.batch() * d];
                 for (int step = 1; step <= s.steps(); step++) {
                     for (int b = 0; b < s.batch(); b++) {

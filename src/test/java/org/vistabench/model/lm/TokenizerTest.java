@@ -58,4 +58,18 @@ class TokenizerTest {
         assertEquals("<|eot_id|>", ChatTemplate.of("llama").endOfTurn());
         assertThrows(LmFormatException.class, () -> ChatTemplate.of("mistral"));
     }
+
+    @Test
+    void conversationsConcatenateTurnsAsTheHfTemplatesDo() {
+        ChatTemplate g = ChatTemplate.of("gemma2");
+        assertEquals("<bos><start_of_turn>user\nHi<end_of_turn>\n<start_of_turn>model\nHello<end_of_turn>\n"
+                        + "<start_of_turn>user\nAnd you?<end_of_turn>\n<start_of_turn>model\n",
+                g.userTurn("Hi") + g.answerTurn("Hello") + g.followUpTurn(" And you? "));
+        ChatTemplate l = ChatTemplate.of("llama");
+        assertEquals("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
+                        + "<|start_header_id|>assistant<|end_header_id|>\n\nHello<|eot_id|>"
+                        + "<|start_header_id|>user<|end_header_id|>\n\nAnd you?<|eot_id|>"
+                        + "<|start_header_id|>assistant<|end_header_id|>\n\n",
+                l.userTurn("Hi") + l.answerTurn("Hello") + l.followUpTurn("And you?"));
+    }
 }

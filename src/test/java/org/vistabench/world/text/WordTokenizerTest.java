@@ -37,8 +37,9 @@ class WordTokenizerTest {
         Files.writeString(file, Json.MAPPER.writeValueAsString(tok.toHfJson()));
         RenderedScene rs = new SceneGenerator(lex).generate(1, 42);
         String text = ChatFormat.prompt(String.join(" ", rs.grid()), Grammar.OBJECT_QUESTION)
-                + ChatFormat.answer(grammar.objectAnswer(rs.scene()))
-                + ChatFormat.followUp("What colour is the cat?") + ChatFormat.answer(grammar.caption(rs.scene(), new Random(3)));
+                + ChatFormat.TEMPLATE.answerTurn(grammar.objectAnswer(rs.scene()))
+                + ChatFormat.TEMPLATE.followUpTurn("What colour is the cat?")
+                + ChatFormat.TEMPLATE.answerTurn(grammar.caption(rs.scene(), new Random(3)));
         try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file, Map.of("addSpecialTokens", "false"))) {
             long[] ids = hf.encode(text).getIds();
             int[] ours = tok.encode(text);
