@@ -11,7 +11,9 @@ import org.vistabench.cell.CellContext;
  * {@code recon.image_mse} / {@code recon.text_mse} (the authors' MSE: mean over tokens × d_model),
  * {@code recon.image_rel} / {@code recon.text_rel} (scale-free: summed error over summed mean-square residual),
  * {@code recon.image_l0} / {@code recon.text_l0} (active latents per token) and {@code recon.image_l0_frac} /
- * {@code recon.text_l0_frac} (the same as a fraction of the SAE's width, as the paper plots it).
+ * {@code recon.text_l0_frac} (the same as a fraction of the SAE's width, as the paper plots it); and how far image
+ * tokens sit from text tokens on each, as the absolute log ratio {@code |ln(image / text)|} (0 = the same, ln 2 =
+ * twice or half): {@code recon.rel_gap}, {@code recon.l0_gap}.
  */
 public final class ReconProvider implements MetricProvider {
     static final String NAME = "recon";
@@ -23,7 +25,8 @@ public final class ReconProvider implements MetricProvider {
 
     @Override
     public boolean mayBeUndefined(String metric) {
-        return metric.startsWith(NAME + ".text_"); // a prompt may have no text position besides BOS
+        // a prompt may have no text position besides BOS; an SAE silent on every token has no L0 ratio
+        return metric.startsWith(NAME + ".text_") || metric.contains("_gap.");
     }
 
     @Override
@@ -34,8 +37,15 @@ public final class ReconProvider implements MetricProvider {
             String l = ".l" + layer.layer();
             put(out, "image", l, layer.imageSums(), layer.width());
             put(out, "text", l, layer.textSums(), layer.width());
+            out.put(NAME + ".rel_gap" + l, gap(out.get(NAME + ".image_rel" + l), out.get(NAME + ".text_rel" + l)));
+            out.put(NAME + ".l0_gap" + l, gap(out.get(NAME + ".image_l0" + l), out.get(NAME + ".text_l0" + l)));
         }
         return out;
+    }
+
+    /** |ln(a / b)|; NaN when either is not positive. */
+    static double gap(double a, double b) {
+        return a > 0 && b > 0 ? Math.abs(Math.log(a / b)) : Double.NaN;
     }
 
     private static void put(Map<String, Double> out, String kind, String layer, double[] s, int width) {

@@ -89,6 +89,8 @@ class PaperMeasuresTest {
             assertTrue(m.get("match_rate.text_rate" + s) >= 0);
             assertEquals(m.get("recon.image_l0" + s) / 128, m.get("recon.image_l0_frac" + s), 1e-12);
             assertTrue(m.get("recon.image_mse" + s) > 0 && m.get("recon.text_mse" + s) > 0, m.toString());
+            assertEquals(Math.abs(Math.log(m.get("recon.image_rel" + s) / m.get("recon.text_rel" + s))),
+                    m.get("recon.rel_gap" + s), 1e-12);
             double n = m.get("localization.n" + s);
             assertTrue(n >= 0);
             if (n > 0) {
