@@ -146,6 +146,16 @@ final class WorldData implements DataBundle {
     }
 
     @Override
+    public List<String> alternatives(String attributeWord) {
+        for (List<String> pair : world.lexicon().statesBySupercategory().values()) {
+            if (pair.contains(attributeWord)) {
+                return pair.stream().filter(w -> !w.equals(attributeWord)).toList();
+            }
+        }
+        return List.of();
+    }
+
+    @Override
     public String id() {
         return "world:" + world.root().getFileName();
     }

@@ -22,7 +22,7 @@ import org.vistabench.spec.SpecLoader;
  * the others, the per-image records are written, and two runs give the same bytes.
  */
 class PaperMeasuresTest {
-    private static final List<String> MEASURES = List.of("match_rate", "localization", "recon", "qa");
+    private static final List<String> MEASURES = List.of("match_rate", "localization", "recon", "qa", "steering");
 
     @TempDir
     Path tmp;
@@ -45,7 +45,8 @@ class PaperMeasuresTest {
 
     private Map<String, Double> run(Path root) throws Exception {
         MiniFixture fx = new MiniFixture(root, "  train: {feature_cache: " + root.resolve("features") + "}\n"
-                + "  match_rate: {k: 3}\n  localization: {k: 3}\n  recon: {}\n  qa: {max_new_tokens: 4}\n", "random-sae", 6);
+                + "  match_rate: {k: 3}\n  localization: {k: 3}\n  recon: {}\n  qa: {max_new_tokens: 4}\n"
+                + "  steering: {removal: 4, replacement: 4, max_new_tokens: 4}\n", "random-sae", 6);
         writeLabels(root.resolve("saes"));
         Spec spec = SpecLoader.load(fx.spec);
         Map<String, Object> shared = new LinkedHashMap<>();
@@ -107,6 +108,13 @@ class PaperMeasuresTest {
         assertEquals(48, Files.readAllLines(cell.resolve("match_rate.jsonl")).size());
         assertTrue(Files.isRegularFile(cell.resolve("localization.jsonl")));
         assertTrue(Files.isRegularFile(cell.resolve("qa.json")));
+        // steering: every task and intervention reported; the fixture has no state questions, so no attribute pairs
+        assertEquals(0.0, m.get("steering.attribute.n"));
+        for (String iv : SteeringProvider.INTERVENTIONS) {
+            assertTrue(m.containsKey("steering.removal." + iv) && m.containsKey("steering.well_formed." + iv), iv);
+        }
+        long lines = Files.readAllLines(cell.resolve("steering.jsonl")).size();
+        assertEquals((m.get("steering.removal.n") + m.get("steering.replacement.n")) * 6, lines, 1e-9);
     }
 
     @Test
@@ -114,7 +122,7 @@ class PaperMeasuresTest {
         Map<String, Double> a = run(tmp.resolve("a"));
         Map<String, Double> b = run(tmp.resolve("b"));
         assertEquals(a, b);
-        for (String f : List.of("match_rate.jsonl", "localization.jsonl", "qa.json")) {
+        for (String f : List.of("match_rate.jsonl", "localization.jsonl", "qa.json", "steering.jsonl")) {
             assertArrayEquals(Files.readAllBytes(tmp.resolve("a/cells/enc__lm__early__none__s3").resolve(f)),
                     Files.readAllBytes(tmp.resolve("b/cells/enc__lm__early__none__s3").resolve(f)), f);
         }
