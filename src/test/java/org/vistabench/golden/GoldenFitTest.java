@@ -51,7 +51,7 @@ class GoldenFitTest {
                     expect: {at_least: 0.5}
                   - id: unrun
                     source: s
-                    metric: match_rate.excess.mean
+                    metric: probe.accuracy
                     expect: {ratio_of: {sae_layers: early}, to: {sae_layers: mid}, at_least: 2}
                 """);
         Spec spec = SpecLoader.load(Path.of("specs/mini-tiny.yaml"), Map.of());
@@ -61,7 +61,7 @@ class GoldenFitTest {
         assertTrue(errors.get(0).message().startsWith("encoder 'mini-dnio' matches no encoder of"), errors.toString());
         assertTrue(errors.get(0).message().contains("(did you mean 'mini-dino'?)"), errors.toString());
         assertEquals(11, errors.get(1).line());
-        assertTrue(errors.get(1).message().startsWith("metric match_rate.excess.mean needs metrics.match_rate"));
+        assertTrue(errors.get(1).message().startsWith("metric probe.accuracy needs metrics.probe"), errors.toString());
         assertTrue(errors.get(2).message().startsWith("sae_layers 'mid' matches no sae_layers"), errors.toString());
     }
 }
