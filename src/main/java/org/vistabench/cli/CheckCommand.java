@@ -8,6 +8,7 @@ import org.vistabench.core.FileErrorsException;
 import org.vistabench.golden.GoldenCheck;
 import org.vistabench.golden.GoldenReport;
 import org.vistabench.golden.GoldenReportWriter;
+import org.vistabench.run.GoldenGate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Spec;
         description = {"Check a results folder against golden claims: reads RESULTS/tables/metrics.csv, prints each "
                 + "claim's outcome with its measured numbers, writes RESULTS/golden.json and RESULTS/golden.csv."},
         footer = {"", "Examples:",
+            "  vistabench check results/mini                 the golden file the run's spec names",
             "  vistabench check results/mini --golden golden/mini.yaml",
             "  vistabench check results/paper --golden golden/vista-paper.yaml --allow-missing",
             "", "Outcomes: PASS, FAIL, NOT_EVALUATED (a cell or metric is missing), KNOWN_FAIL (a claim marked",
@@ -28,7 +30,8 @@ public final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RESULTS", description = "A results folder (holding tables/metrics.csv).")
     Path results;
 
-    @Option(names = "--golden", required = true, paramLabel = "FILE", description = "The golden YAML file.")
+    @Option(names = "--golden", paramLabel = "FILE",
+            description = "The golden YAML file (default: the one the run's spec names, found through run.json).")
     Path golden;
 
     @Option(names = "--allow-missing",
@@ -44,7 +47,7 @@ public final class CheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         GoldenReport report;
         try {
-            report = GoldenCheck.check(results, golden, allowMissing);
+            report = GoldenCheck.check(results, golden != null ? golden : GoldenGate.goldenOf(results), allowMissing);
         } catch (FileErrorsException e) {
             if (e.errors().isEmpty()) {
                 throw e;

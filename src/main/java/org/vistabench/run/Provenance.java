@@ -15,9 +15,9 @@ public final class Provenance {
 
     /**
      * @param commit {@code git rev-parse HEAD}, or {@code unknown} outside a git checkout
-     * @param dirty  {@code true}/{@code false} from {@code git status --porcelain}, or {@code unknown}
+     * @param dirty  whether {@code git status --porcelain} lists changes; null (JSON null) when unknown
      */
-    public record Git(String commit, String dirty) {
+    public record Git(String commit, Boolean dirty) {
     }
 
     private Provenance() {
@@ -27,10 +27,10 @@ public final class Provenance {
     public static Git git(Path dir) {
         String head = git(dir, "rev-parse", "HEAD");
         if (head == null || head.isBlank()) {
-            return new Git(UNKNOWN, UNKNOWN);
+            return new Git(UNKNOWN, null);
         }
         String status = git(dir, "status", "--porcelain");
-        return new Git(head.strip(), status == null ? UNKNOWN : Boolean.toString(!status.isBlank()));
+        return new Git(head.strip(), status == null ? null : !status.isBlank());
     }
 
     public static Map<String, String> versions() {

@@ -139,9 +139,31 @@ class CheckCommandTest {
     }
 
     @Test
-    void missingGoldenOptionIsAUsageError() {
+    void withoutGoldenOrRunJsonItSaysToPassGolden() {
+        table(0.9, true);
         assertEquals(2, Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "check", results.toString()));
-        assertTrue(err.toString().contains("--golden"), err.toString());
+        assertTrue(err.toString().contains("no run.json to find the golden file in; pass --golden FILE"), err.toString());
+    }
+
+    @Test
+    void withoutGoldenItUsesTheOneTheRunsSpecNames() throws IOException {
+        table(0.9, true);
+        Path spec = Files.writeString(tmp.resolve("spec.yaml"), """
+                name: t
+                seed: 1
+                world: {kind: mini, scale: tiny}
+                encoders: [{id: mini-dino, path: world:encoders/mini-dino}]
+                llms: [{id: mini-lm, path: world:lm, saes: {path: world:saes, format: gemma-scope, layers: all}}]
+                sae_layer_sets: {none: [], early: [0]}
+                train: {steps: 1, batch: 1, lr: 1.0e-3}
+                metrics: {train: {}, caption: {}}
+                golden: golden.yaml
+                """);
+        Files.writeString(results.resolve("run.json"), "{\"format\": 1, \"seed\": 1, \"spec\": {\"name\": \"t\","
+                + " \"file\": \"" + spec.toString().replace("\\", "\\\\") + "\", \"sha256\": \"x\", \"text\": \"\"}}");
+        assertEquals(0, Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "check", results.toString()),
+                err.toString());
+        assertTrue(out.toString().contains("recall-floor"), out.toString());
     }
 
     @Test

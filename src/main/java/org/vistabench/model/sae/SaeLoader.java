@@ -26,7 +26,7 @@ import org.vistabench.tensor.TensorFormatException;
 import org.vistabench.tensor.TensorInfo;
 
 /**
- * Reads pretrained JumpReLU SAEs the way SAELens 6.18 does (sources: {@code /work/shared/SAE-FORMATS.md}).
+ * Reads pretrained JumpReLU SAEs the way SAELens 6.18 does (sources: {@code docs/SAE-FORMATS.md}).
  *
  * <ul>
  *   <li><b>Gemma Scope</b>: one {@code params.npz} with {@code W_enc [d_model,d_sae]}, {@code W_dec [d_sae,d_model]},
