@@ -58,13 +58,25 @@ public final class MetricsCsv {
 
     /** Reads a table; every malformed row is reported (file:line) in one {@link FileErrorsException}. */
     public static MetricsTable read(Path file) {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new FileErrorsException(file + ": metrics table not found");
         } catch (IOException e) {
             throw new FileErrorsException(file + ": cannot read metrics table: " + e.getMessage());
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new FileErrorsException(file + ": not a metrics table: not UTF-8 text (a binary file?)");
+        }
+        if (!text.isEmpty() && !text.endsWith("\n")) {
+            // every table we write ends with a newline: a last line without one was cut (a copy or a disk that filled)
+            long lines = text.chars().filter(c -> c == '\n').count() + 1;
+            throw new FileErrorsException(List.of(new FileError(file.toString(), (int) lines, 1, "row",
+                    "truncated: the file ends inside this line (no final newline); rerun or rebuild the table")));
         }
         return parse(file.toString(), new StringReader(text));
     }

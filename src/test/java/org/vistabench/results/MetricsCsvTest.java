@@ -51,6 +51,24 @@ class MetricsCsvTest {
     }
 
     @Test
+    void aTableCutInsideItsLastValueIsRefusedNamingTheLine() throws IOException {
+        Path f = tmp.resolve("cut/metrics.csv");
+        MetricsCsv.write(f, Fixtures.table().add("mini-dino", "none", "none", 2, "train.a", 0.5755).build());
+        byte[] whole = Files.readAllBytes(f);
+        Files.write(f, java.util.Arrays.copyOf(whole, whole.length - 3)); // "...,0.57"
+        FileErrorsException e = assertThrows(FileErrorsException.class, () -> MetricsCsv.read(f));
+        assertEquals(2, e.errors().get(0).line());
+        assertTrue(e.getMessage().contains("truncated: the file ends inside this line"), e.getMessage());
+    }
+
+    @Test
+    void aBinaryFileIsRefusedAsNotText() throws IOException {
+        Path f = Files.write(tmp.resolve("bin.csv"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, '\n'});
+        FileErrorsException e = assertThrows(FileErrorsException.class, () -> MetricsCsv.read(f));
+        assertTrue(e.getMessage().contains("not UTF-8 text"), e.getMessage());
+    }
+
+    @Test
     void writesTheAgreedHeaderSortedRowsAndNan() {
         MetricsTable t = Fixtures.table().add("mini-dino", "none", "none", 2, "train.b", Double.NaN)
                 .add("mini-clip", "early", "none", 1, "train.a", 0.25)
