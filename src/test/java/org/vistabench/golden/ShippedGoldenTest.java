@@ -28,8 +28,8 @@ class ShippedGoldenTest {
                         double jitter = 0.001 * seed;
                         boolean sae = !s.equals("none");
                         rows.add(new MetricsTable.Row(c, "match_rate.excess.mean", (sae ? 0.1 * matchGain : 0.1) + jitter));
-                        rows.add(new MetricsTable.Row(c, "steering.removal_success", (sae ? 0.405 : 0.3) + jitter));
-                        rows.add(new MetricsTable.Row(c, "steering.replacement_success", (sae ? 0.294 : 0.2) + jitter));
+                        rows.add(new MetricsTable.Row(c, "steering.removal.additive", (sae ? 0.405 : 0.3) + jitter));
+                        rows.add(new MetricsTable.Row(c, "steering.replacement.additive", (sae ? 0.294 : 0.2) + jitter));
                         double point = Map.of("dinov2-large", 0.6, "clip-vit-large-336", 0.4, "ijepa-huge", 0.5).get(e);
                         rows.add(new MetricsTable.Row(c, "localization.excess.mean", point + jitter));
                         double qa = Map.of("none", 0.70, "early", 0.69, "mid", 0.65, "late", 0.62).get(s);
