@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code vistabench check}: evaluates a golden file against a results folder. */
 @Command(name = "check", mixinStandardHelpOptions = true,
+        header = "Check a results folder against golden claims.",
         description = {"Check a results folder against golden claims: reads RESULTS/tables/metrics.csv, prints each "
                 + "claim's outcome with its measured numbers, writes RESULTS/golden.json and RESULTS/golden.csv."},
         footer = {"", "Examples:",

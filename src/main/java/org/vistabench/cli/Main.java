@@ -54,7 +54,8 @@ public final class Main implements Runnable {
         cl.setExitCodeExceptionMapper(t -> t instanceof VistaException ve ? ve.exitCode() : ExitCodes.INTERNAL);
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("error: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("(see: vistabench " + ex.getCommandLine().getCommandName() + " --help)");
+            ex.getCommandLine().getErr().println("(see: " + ex.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help)");
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {

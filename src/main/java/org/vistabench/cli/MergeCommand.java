@@ -14,6 +14,7 @@ import picocli.CommandLine;
 
 /** {@code vistabench merge}: join results folders of one spec (e.g. shards) into one. */
 @Command(name = "merge", mixinStandardHelpOptions = true,
+        header = "Join results folders of the same spec into one.",
         description = "Join results folders of the same spec (shards, or runs on several machines) into one folder. "
                 + "Done cells are copied; a cell done in two inputs must have identical metrics.",
         footer = {"", "Examples:",

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code vistabench parity}: check a checkpoint against a Python reference dump. */
 @Command(name = "parity", mixinStandardHelpOptions = true,
+        header = "Compare a model, SAE or image processor with reference outputs.",
         description = {"Run a model (LM, vision encoder, SAE or image processor) on the inputs stored in a reference",
             "file and print, per output tensor, the max abs and max relative error.",
             "Exit 0 when every tensor is within tolerance, 1 otherwise."},

@@ -27,6 +27,7 @@ import picocli.CommandLine;
 
 /** {@code vistabench plan SPEC}: the cells a spec expands to and the shard each one runs in. Writes nothing. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
+        header = "List the cells of a spec's matrix and their shards.",
         description = {"List the cells of a spec's matrix (encoder x llm x SAE layer set x control",
             "x seed, after matrix include/exclude) and the shard each cell belongs to.",
             "Shards are 0-based and depend only on the cell id, so adding cells never",

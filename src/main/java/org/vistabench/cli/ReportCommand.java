@@ -14,6 +14,7 @@ import picocli.CommandLine;
 
 /** {@code vistabench report}: a summary of a results folder (cells × metrics). */
 @Command(name = "report", mixinStandardHelpOptions = true,
+        header = "Print and write a results folder's cells x metrics table.",
         description = "Print a cells × metrics table of a results folder and write tables/summary.csv "
                 + "(one row per cell, one column per metric).",
         footer = {"", "Examples:",

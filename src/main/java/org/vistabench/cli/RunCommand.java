@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
 /** {@code vistabench run}: load, expand and filter the matrix, run its cells into a results folder, check claims. */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "run", mixinStandardHelpOptions = true,
+        header = "Train and score a spec's cells, then check the golden claims.", sortOptions = false,
         description = "Run every cell of a spec (or a shard/subset of them) into a results folder, "
                 + "then check the golden claims.",
         footer = {"", "Examples:",

@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vistabench validate SPEC}: loads and checks a spec, expands its matrix, writes nothing. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
+        header = "Check a spec file and its golden file; write nothing.",
         description = {"Check a spec file: YAML syntax, every key, type and range, ids, layer-set",
             "references, that the matrix has at least one cell, and its golden file: well",
             "formed, every claim's metrics from a provider the spec runs, its selections",

@@ -126,7 +126,7 @@ public final class ModelResolver {
         Path repoDir = cache.dir().resolve("models--" + repo.replace("/", "--"));
         Path snapshots = repoDir.resolve("snapshots");
         String where = " (hub cache " + cache.dir() + " from " + cache.chosenBy() + "; nothing is downloaded: run"
-                + " `huggingface-cli download " + repo + "` first)";
+                + " `hf download " + repo + "` first)";
         List<Path> looked = new ArrayList<>();
         if (rev != null) {
             Path direct = snapshots.resolve(rev);
