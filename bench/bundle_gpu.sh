@@ -27,7 +27,7 @@ mkdir -p "$out"
 cd "$here"
 
 echo "bundle_gpu: building the jar ..." >&2
-mvn -B -q -o -DskipTests package >&2
+mvn -B -q -DskipTests package >&2
 cp target/vistabench.jar "$out/"
 mkdir -p "$out/bench-classes/org/vistabench/bench"
 cp target/test-classes/org/vistabench/bench/TrainStepBench*.class "$out/bench-classes/org/vistabench/bench/"
@@ -54,7 +54,7 @@ echo "bundle_gpu: JNI header ..." >&2
 cp_file="$(mktemp)"
 tmp_classes="$(mktemp -d)"
 trap 'rm -rf "$cp_file" "$tmp_classes"' EXIT
-mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$cp_file" >&2
+cp target/test-classpath.txt "$cp_file"
 native="$out/djl/engines/pytorch/pytorch-native"
 mkdir -p "$native/build/include"
 "$java_home/bin/javac" -h "$native/build/include" -d "$tmp_classes" -cp "$(cat "$cp_file")" \

@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 gib="${1:-1}"
 cp_file="${TMPDIR:-/tmp}/vistabench-cp.txt"
-mvn -B -o -q test-compile
-mvn -B -o -q dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
+mvn -B -q test-compile
+cp target/test-classpath.txt "$cp_file"
 cp="target/classes:target/test-classes:$(cat "$cp_file")"
 # Small heap and direct-memory caps: the numbers then show what loading needs, not how lazily the GC returns memory.
 jvm=(-Xmx1g -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)

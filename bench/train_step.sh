@@ -23,11 +23,11 @@ fi
 # 2741 ms/step with the default policy against 338 ms/step with PASSIVE. Same policy for both sides.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 cd "$here"
-echo "train_step: compiling (mvn -o test-compile) ..." >&2
-mvn -B -q -o test-compile >&2
+echo "train_step: compiling (mvn test-compile) ..." >&2
+mvn -B -q test-compile >&2
 cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT
-mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$cp_file" >&2
+cp target/test-classpath.txt "$cp_file"
 cp="target/classes:target/test-classes:$(cat "$cp_file")"
 
 echo "threads $threads, OMP_WAIT_POLICY=$OMP_WAIT_POLICY, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
