@@ -55,10 +55,13 @@ public final class RunLock implements AutoCloseable {
      */
     public static RunLock acquire(Path dir) {
         Path file = dir.resolve(FILE);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new VistaException(ExitCodes.USAGE, "--out " + dir + " is a file, not a folder: choose a folder");
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new VistaException(ExitCodes.USAGE, "cannot create results folder " + dir + ": " + e.getMessage(), e);
+            throw new VistaException(ExitCodes.USAGE, "cannot create results folder " + dir + ": " + reason(e), e);
         }
         Holder me = Holder.current();
         byte[] content = toJson(me);
@@ -70,10 +73,22 @@ public final class RunLock implements AutoCloseable {
             } catch (FileAlreadyExistsException e) {
                 takeOverIfStale(dir, file);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + file + ": " + e.getMessage(), e);
+                throw new VistaException(ExitCodes.USAGE, "cannot write in results folder " + dir + ": " + reason(e)
+                        + " (choose a writable --out)", e);
             }
         }
         throw new VistaException(ExitCodes.USAGE, dir + " is in use: " + file + " keeps reappearing");
+    }
+
+    /** An I/O failure in words: "permission denied", "read-only file system", or the exception's own message. */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     public Holder holder() {

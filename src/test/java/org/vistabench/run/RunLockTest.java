@@ -24,6 +24,21 @@ class RunLockTest {
     }
 
     @Test
+    void anOutThatIsAFileIsAUsageErrorNotACrash() throws Exception {
+        Path file = Files.writeString(tmp.resolve("results.txt"), "x");
+        VistaException e = assertThrows(VistaException.class, () -> RunLock.acquire(file));
+        assertEquals(2, e.exitCode());
+        assertTrue(e.getMessage().contains("is a file, not a folder"), e.getMessage());
+    }
+
+    @Test
+    void anIoFailureIsSaidInWords() {
+        assertEquals("permission denied", RunLock.reason(new java.nio.file.AccessDeniedException("/x")));
+        assertEquals("Read-only file system",
+                RunLock.reason(new java.nio.file.FileSystemException("/x", null, "Read-only file system")));
+    }
+
+    @Test
     void secondRunOnTheSameFolderIsRefusedNamingPidHostAndStart() {
         try (RunLock first = RunLock.acquire(tmp)) {
             VistaException e = assertThrows(VistaException.class, () -> RunLock.acquire(tmp));
