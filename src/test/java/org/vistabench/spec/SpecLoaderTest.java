@@ -71,7 +71,8 @@ class SpecLoaderTest {
         assertEquals(List.of("random-sae"), spec.controls());
         assertEquals(new TrainSpec(600, 16, 4.0e-3, 20, 0.1, "mlp2x_gelu", "fp32", "auto", 100, 1.0, 0.0, 200),
                 spec.train());
-        assertEquals(List.of("train", "caption"), List.copyOf(spec.metrics().keySet()));
+        assertEquals(List.of("train", "caption", "match_rate", "localization", "recon", "qa", "steering"),
+                List.copyOf(spec.metrics().keySet()));
         assertEquals(Map.of("prompt", "What is shown in this image?"), spec.metrics().get("caption"));
         assertEquals(tmp.resolve("golden/mini.yaml").toAbsolutePath().normalize(), spec.golden());
         assertEquals(new MatrixSpec(List.of(), List.of()), spec.matrix());
