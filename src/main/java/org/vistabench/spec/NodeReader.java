@@ -264,19 +264,43 @@ public final class NodeReader {
             error(n, p, "expected " + expected + ", got " + describe(s));
             return null;
         }
+        String ambiguous = ambiguousInteger(s.value());
+        if (ambiguous != null) {
+            error(n, p, "expected " + expected + ", got " + s.value() + ": " + ambiguous);
+            return null;
+        }
         long v;
         try {
             v = Long.parseLong(s.value().replace("_", ""));
         } catch (NumberFormatException e) {
-            error(n, p, "expected " + expected + ", got " + s.value() + ", which is out of range");
+            error(n, p, "expected " + expected + " " + range(min, max) + ", got " + s.value());
             return null;
         }
         if (v < min || v > max) {
-            error(n, p, "expected " + expected + (max < Integer.MAX_VALUE ? " in [" + min + ", " + max + "]" : "")
-                    + ", got " + v);
+            error(n, p, "expected " + expected + " " + range(min, max) + ", got " + v);
             return null;
         }
         return v;
+    }
+
+    private static String range(long min, long max) {
+        return max == Long.MAX_VALUE ? "(at least " + min + ")" : "in [" + min + ", " + max + "]";
+    }
+
+    /**
+     * Why an integer's spelling is refused although it parses: a leading zero ({@code 050} is octal 40 to a YAML 1.1
+     * reader and 50 to a YAML 1.2 one) or digit separators ({@code 4_0}), which read as a different number than the
+     * writer may mean; null when the spelling is plain.
+     */
+    static String ambiguousInteger(String v) {
+        String digits = v.startsWith("-") || v.startsWith("+") ? v.substring(1) : v;
+        if (digits.length() > 1 && digits.startsWith("0")) {
+            return "a leading zero reads as octal in YAML 1.1; write " + Long.parseLong(digits.replace("_", ""));
+        }
+        if (digits.contains("_")) {
+            return "digit separators are not read the same by every YAML reader; write " + digits.replace("_", "");
+        }
+        return null;
     }
 
     public Long positiveInt(Node n, String p) {

@@ -81,7 +81,8 @@ class SpecCliTest {
         List<String> lines = r.err().lines().toList();
         assertEquals(4, lines.size(), r.err());
         assertTrue(lines.get(0).startsWith("error: " + f + ":"), lines.get(0));
-        assertTrue(lines.get(0).contains(": train.steps: expected a positive integer, got 0"), lines.get(0));
+        assertTrue(lines.get(0).contains(": train.steps: expected a positive integer in [1, 2147483647], got 0"),
+                lines.get(0));
         assertTrue(lines.get(1).contains(": train.lr: expected a positive number, got \"fast\""), lines.get(1));
         assertTrue(lines.get(2).contains(": golden: expected an existing golden file"), lines.get(2));
         assertEquals("3 errors in " + f, lines.get(3));

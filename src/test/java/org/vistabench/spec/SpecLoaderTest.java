@@ -159,6 +159,25 @@ class SpecLoaderTest {
     }
 
     @Test
+    void saysTheRangeOfAnIntegerOutOfIt() throws Exception {
+        Path file = write(MINIMAL.replace("steps: 10", "steps: 2147483648"));
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.load(file, Map.of()));
+        assertTrue(e.errors().get(0).message().endsWith("expected a positive integer in [1, 2147483647], got 2147483648"),
+                e.getMessage());
+    }
+
+    @Test
+    void refusesIntegersSpelledWithALeadingZeroOrDigitSeparators() throws Exception {
+        SpecException zero = assertThrows(SpecException.class,
+                () -> SpecLoader.load(write(MINIMAL.replace("steps: 10", "steps: 050")), Map.of()));
+        assertTrue(zero.errors().get(0).message().contains("got 050: a leading zero reads as octal in YAML 1.1;"
+                + " write 50"), zero.getMessage());
+        SpecException sep = assertThrows(SpecException.class,
+                () -> SpecLoader.load(write(MINIMAL.replace("steps: 10", "steps: 4_0")), Map.of()));
+        assertTrue(sep.errors().get(0).message().contains("write 40"), sep.getMessage());
+    }
+
+    @Test
     void appliesDocumentedDefaults() throws Exception {
         Spec spec = SpecLoader.load(write(MINIMAL), Map.of());
         assertEquals("spec", spec.name());
