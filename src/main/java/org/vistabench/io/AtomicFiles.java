@@ -11,18 +11,31 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Writes that never leave a half-written file behind: temp file in the same folder, then an atomic rename. */
+/**
+ * Writes that never leave a half-written file behind: temp file in the same folder, then an atomic rename. Files and
+ * folders get the modes the process's umask gives any new file (not {@code createTempFile}'s 0600 / 0700), so results
+ * and caches can be shared and merged between users.
+ */
 public final class AtomicFiles {
+    private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
+
     private AtomicFiles() {
+    }
+
+    /** A name beside {@code target} that no other writer (thread or process) uses. */
+    private static Path uniqueBeside(Path dir, Path target, String suffix) {
+        return dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + COUNTER.incrementAndGet() + suffix);
     }
 
     public static void write(Path target, byte[] bytes) {
         try {
             Path dir = target.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            Path tmp = uniqueBeside(dir, target, ".tmp");
             try {
-                Files.write(tmp, bytes);
+                Files.write(tmp, bytes, java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE);
                 move(tmp, target);
             } finally {
                 Files.deleteIfExists(tmp);
@@ -58,7 +71,7 @@ public final class AtomicFiles {
         try {
             Path parent = target.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            return Files.createTempDirectory(parent, "." + target.getFileName() + ".");
+            return Files.createDirectory(uniqueBeside(parent, target, ".d"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temp folder beside " + target + ": " + e.getMessage(), e);
         }
