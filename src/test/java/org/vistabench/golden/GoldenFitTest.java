@@ -27,8 +27,13 @@ class GoldenFitTest {
     }
 
     @Test
-    void thePaperSpecMeetsEveryPaperClaim() {
-        Spec spec = SpecLoader.load(Path.of("specs/paper.yaml"), Map.of("COCO_DIR", "/data/coco"));
+    void thePaperSpecMeetsEveryPaperClaim() throws Exception {
+        Path coco = tmp.resolve("coco");
+        Files.createDirectories(coco.resolve("train2017"));
+        Files.createDirectories(coco.resolve("annotations"));
+        Files.writeString(coco.resolve("annotations/instances_train2017.json"), "{}");
+        Files.writeString(coco.resolve("annotations/captions_train2017.json"), "{}");
+        Spec spec = SpecLoader.load(Path.of("specs/paper.yaml"), Map.of("COCO_DIR", coco.toString()));
         assertEquals(List.of(), GoldenFit.check(GoldenLoader.load(spec.golden()), "vista-paper.yaml", spec));
     }
 

@@ -43,6 +43,26 @@ class SpecLoaderTest {
         return copy;
     }
 
+    /** An empty COCO 2017 layout: the folders and files a spec's data: section names. */
+    static Path fakeCoco(Path root) throws Exception {
+        Files.createDirectories(root.resolve("train2017"));
+        Files.createDirectories(root.resolve("annotations"));
+        Files.writeString(root.resolve("annotations/instances_train2017.json"), "{}");
+        Files.writeString(root.resolve("annotations/captions_train2017.json"), "{}");
+        return root;
+    }
+
+    @Test
+    void aDataPathThatPointsNowhereIsASpecError() throws Exception {
+        Path file = shipped("paper.yaml", "vista-paper.yaml");
+        SpecException e = assertThrows(SpecException.class,
+                () -> SpecLoader.load(file, Map.of("COCO_DIR", tmp.resolve("nowhere").toString())));
+        assertEquals(List.of("data.images", "data.instances", "data.captions"),
+                e.errors().stream().map(SpecError::keyPath).toList());
+        assertTrue(e.errors().get(0).message().startsWith("expected an existing image folder, got "), e.getMessage());
+        assertTrue(e.errors().get(0).message().endsWith("train2017, which does not exist"), e.getMessage());
+    }
+
     private Path write(String text) throws Exception {
         Path f = tmp.resolve("spec.yaml");
         Files.writeString(f, text);
@@ -90,11 +110,11 @@ class SpecLoaderTest {
         assertEquals("auto", tiny.train().device());
         assertEquals("cpu", SpecLoader.load(tiny.file(), Map.of("VISTABENCH_DEVICE", "cpu")).train().device());
         // 3 encoders x 3 LLMs x (none + 3 layer sets x {none, random-sae})
-        Spec paper = SpecLoader.load(shipped("paper.yaml", "vista-paper.yaml"), Map.of("COCO_DIR", "/data/coco"));
+        Path coco = fakeCoco(tmp.resolve("coco"));
+        Spec paper = SpecLoader.load(shipped("paper.yaml", "vista-paper.yaml"), Map.of("COCO_DIR", coco.toString()));
         assertEquals(63, MatrixExpander.expand(paper).size());
-        assertEquals(new DataSpec(Path.of("/data/coco/train2017"),
-                Path.of("/data/coco/annotations/instances_train2017.json"),
-                Path.of("/data/coco/annotations/captions_train2017.json")), paper.data());
+        assertEquals(new DataSpec(coco.resolve("train2017"), coco.resolve("annotations/instances_train2017.json"),
+                coco.resolve("annotations/captions_train2017.json")), paper.data());
         assertEquals("hf:fnlp/Llama3_1-8B-Base-LXR-8x", paper.llm("llama-3.1-8b-instruct").saes().path());
         assertEquals("llama-scope", paper.llm("llama-3.1-8b-instruct").saes().format());
         assertEquals(-2, paper.encoder("clip-vit-large-336").layer());
@@ -256,15 +276,18 @@ class SpecLoaderTest {
 
     @Test
     void readsDataSectionInsteadOfWorld() throws Exception {
+        Files.createDirectories(tmp.resolve("coco/img"));
+        Files.writeString(tmp.resolve("coco/i.json"), "{}");
+        Path abs = Files.writeString(tmp.resolve("c.json"), "{}").toAbsolutePath();
         Path file = write(MINIMAL.replace("world: {kind: mini}",
-                "data: {images: coco/img, instances: coco/i.json, captions: /abs/c.json}")
+                "data: {images: coco/img, instances: coco/i.json, captions: " + abs + "}")
                 .replace("world:encoders/mini-dino", "hf:facebook/dinov2-large")
                 .replace("world:lm", "hf:google/gemma-2-2b-it")
                 .replace("world:saes", "hf:google/gemma-scope-2b-pt-res/layer_12"));
         Spec spec = SpecLoader.load(file, Map.of());
         assertNull(spec.world());
         assertEquals(tmp.resolve("coco/img").toAbsolutePath().normalize(), spec.data().images());
-        assertEquals(Path.of("/abs/c.json"), spec.data().captions());
+        assertEquals(abs, spec.data().captions());
         assertEquals("hf:google/gemma-scope-2b-pt-res/layer_12", spec.llms().get(0).saes().path());
     }
 
