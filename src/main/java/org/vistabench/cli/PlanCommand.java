@@ -70,6 +70,7 @@ public final class PlanCommand implements Callable<Integer> {
         } catch (SpecException e) {
             return ValidateCommand.report(command.commandLine().getErr(), e);
         }
+        spec.sameLayerSetWarnings().forEach(w -> command.commandLine().getErr().println("warning: " + w));
         List<Cell> cells = MatrixExpander.expand(spec);
         List<List<String>> rows = new ArrayList<>();
         for (Cell c : cells) {

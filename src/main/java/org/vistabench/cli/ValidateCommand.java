@@ -54,6 +54,7 @@ public final class ValidateCommand implements Callable<Integer> {
             err.flush();
             return e.exitCode();
         }
+        spec.sameLayerSetWarnings().forEach(w -> command.commandLine().getErr().println("warning: " + w));
         command.commandLine().getOut().println("ok: " + MatrixExpander.expand(spec).size() + " cells");
         return ExitCodes.OK;
     }

@@ -37,4 +37,45 @@ public record Spec(Path file, String sha256, String name, long seed, List<Long> 
         }
         return s;
     }
+
+    /**
+     * Warnings about layer sets that resolve to the same layers for every LLM (their cells would repeat the same
+     * work), as far as the spec alone tells: an {@code all} set is resolved only where the LLM's {@code saes.layers}
+     * is an explicit list.
+     */
+    public List<String> sameLayerSetWarnings() {
+        List<String> out = new java.util.ArrayList<>();
+        List<String> names = new java.util.ArrayList<>(saeLayerSets.keySet());
+        for (int i = 0; i < names.size(); i++) {
+            for (int j = i + 1; j < names.size(); j++) {
+                List<Integer> same = sameLayers(saeLayerSets.get(names.get(i)), saeLayerSets.get(names.get(j)));
+                if (same != null) {
+                    out.add("layer sets '" + names.get(i) + "' and '" + names.get(j) + "' resolve to the same layers "
+                            + same + " for every LLM: their cells repeat the same work");
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<Integer> sameLayers(LayerSet a, LayerSet b) {
+        List<Integer> first = null;
+        for (LlmSpec llm : llms) {
+            List<Integer> ra = resolved(a, llm);
+            List<Integer> rb = resolved(b, llm);
+            if (ra == null || rb == null || !new java.util.TreeSet<>(ra).equals(new java.util.TreeSet<>(rb))) {
+                return null;
+            }
+            first = first == null ? ra : first;
+        }
+        return first;
+    }
+
+    private static List<Integer> resolved(LayerSet set, LlmSpec llm) {
+        if (!set.all()) {
+            return set.layers();
+        }
+        LayerSet have = llm.saes() == null ? null : llm.saes().layers();
+        return have == null || have.all() ? null : have.layers();
+    }
 }

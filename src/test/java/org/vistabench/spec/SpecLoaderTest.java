@@ -53,6 +53,18 @@ class SpecLoaderTest {
     }
 
     @Test
+    void warnsAboutLayerSetsThatResolveToTheSameLayers() throws Exception {
+        Spec spec = SpecLoader.load(write(MINIMAL.replace("saes: {path: world:saes, format: gemma-scope}",
+                "saes: {path: world:saes, format: gemma-scope, layers: [0, 1]}")
+                + "sae_layer_sets: {none: [], early: [0, 1], all: all, late: [1]}\n"), Map.of());
+        assertEquals(List.of("layer sets 'early' and 'all' resolve to the same layers [0, 1] for every LLM: their"
+                + " cells repeat the same work"), spec.sameLayerSetWarnings());
+        // with saes.layers: all the spec alone cannot tell what 'all' is: no warning
+        assertEquals(List.of(), SpecLoader.load(write(MINIMAL + "sae_layer_sets: {early: [0, 1], all: all}\n"),
+                Map.of()).sameLayerSetWarnings());
+    }
+
+    @Test
     void aDataPathThatPointsNowhereIsASpecError() throws Exception {
         Path file = shipped("paper.yaml", "vista-paper.yaml");
         SpecException e = assertThrows(SpecException.class,
