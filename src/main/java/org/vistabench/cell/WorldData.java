@@ -3,10 +3,8 @@ package org.vistabench.cell;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.vistabench.data.CocoAnnotation;
 import org.vistabench.data.CocoDataset;
@@ -18,8 +16,6 @@ import org.vistabench.world.scene.Lexicon;
 
 /** The mini world's splits and lexicon as a {@link DataBundle}. */
 final class WorldData implements DataBundle {
-    static final java.util.Comparator<Concept> CONCEPT_ORDER =
-            java.util.Comparator.comparing(Concept::kind).thenComparing(Concept::word);
     private final World world;
 
     WorldData(World world) {
@@ -56,7 +52,7 @@ final class WorldData implements DataBundle {
 
             @Override
             public Set<Concept> concepts(long id) {
-                Set<Concept> out = new TreeSet<>(CONCEPT_ORDER);
+                Set<Concept> out = new TreeSet<>();
                 for (CocoAnnotation a : ds.annotations(id)) {
                     out.add(new Concept(Concept.Kind.OBJECT, ds.category(a.categoryId()).name()));
                     a.attributes().values().forEach(v -> conceptOf(v).ifPresent(out::add));
@@ -73,38 +69,8 @@ final class WorldData implements DataBundle {
 
             @Override
             public List<ObjectMask> objectMasks(long id, int cols, int rows, double minCover) {
-                CocoImage im = ds.image(id).orElseThrow();
-                int w = im.width(), h = im.height();
-                int[] area = new int[cols * rows];
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        area[(y * rows / h) * cols + x * cols / w]++;
-                    }
-                }
-                Map<String, boolean[]> pixels = new TreeMap<>();
-                for (CocoAnnotation a : ds.annotations(id)) {
-                    boolean[] m = ds.mask(a);
-                    boolean[] u = pixels.computeIfAbsent(ds.category(a.categoryId()).name(), k -> new boolean[w * h]);
-                    for (int i = 0; i < m.length; i++) {
-                        u[i] |= m[i];
-                    }
-                }
                 List<ObjectMask> out = new ArrayList<>();
-                pixels.forEach((cat, m) -> {
-                    int[] covered = new int[cols * rows];
-                    for (int y = 0; y < h; y++) {
-                        for (int x = 0; x < w; x++) {
-                            if (m[y * w + x]) {
-                                covered[(y * rows / h) * cols + x * cols / w]++;
-                            }
-                        }
-                    }
-                    boolean[] in = new boolean[cols * rows];
-                    for (int p = 0; p < in.length; p++) {
-                        in[p] = covered[p] > 0 && covered[p] >= minCover * area[p];
-                    }
-                    out.add(new ObjectMask(cat, in));
-                });
+                ds.categoryPatchMasks(id, cols, rows, minCover).forEach((cat, in) -> out.add(new ObjectMask(cat, in)));
                 return out;
             }
 

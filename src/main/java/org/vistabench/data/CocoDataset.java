@@ -273,32 +273,64 @@ public final class CocoDataset {
     public int[] patchObjects(long imageId, int cols, int rows, double minCover) {
         CocoImage im = require(imageId);
         List<CocoAnnotation> anns = annotations(imageId);
-        int[][] count = new int[cols * rows][anns.size()];
-        int[] area = new int[cols * rows];
-        for (int y = 0; y < im.height(); y++) {
-            for (int x = 0; x < im.width(); x++) {
-                area[(y * rows / im.height()) * cols + x * cols / im.width()]++;
-            }
-        }
+        int[] area = onPatches(null, im, cols, rows);
+        int[][] count = new int[anns.size()][];
         for (int k = 0; k < anns.size(); k++) {
-            boolean[] m = mask(anns.get(k));
-            for (int y = 0; y < im.height(); y++) {
-                for (int x = 0; x < im.width(); x++) {
-                    if (m[y * im.width() + x]) {
-                        count[(y * rows / im.height()) * cols + x * cols / im.width()][k]++;
-                    }
-                }
-            }
+            count[k] = onPatches(mask(anns.get(k)), im, cols, rows);
         }
         int[] out = new int[cols * rows];
         for (int p = 0; p < out.length; p++) {
             int best = -1;
             for (int k = 0; k < anns.size(); k++) {
-                if (count[p][k] >= minCover * area[p] && count[p][k] > 0 && (best < 0 || count[p][k] > count[p][best])) {
+                if (count[k][p] >= minCover * area[p] && count[k][p] > 0 && (best < 0 || count[k][p] > count[best][p])) {
                     best = k;
                 }
             }
             out[p] = best;
+        }
+        return out;
+    }
+
+    /**
+     * Per category present in the image (by name), its mask on a {@code cols x rows} grid laid uniformly over the
+     * image: a patch is in when the union of the category's instances covers at least {@code minCover} of its pixels
+     * (and at least one). Categories in name order.
+     */
+    public java.util.SortedMap<String, boolean[]> categoryPatchMasks(long imageId, int cols, int rows, double minCover) {
+        CocoImage im = require(imageId);
+        java.util.SortedMap<String, boolean[]> pixels = new java.util.TreeMap<>();
+        for (CocoAnnotation a : annotations(imageId)) {
+            boolean[] m = mask(a);
+            boolean[] u = pixels.computeIfAbsent(category(a.categoryId()).name(),
+                    k -> new boolean[im.width() * im.height()]);
+            for (int i = 0; i < m.length; i++) {
+                u[i] |= m[i];
+            }
+        }
+        int[] area = onPatches(null, im, cols, rows);
+        java.util.SortedMap<String, boolean[]> out = new java.util.TreeMap<>();
+        pixels.forEach((cat, m) -> {
+            int[] covered = onPatches(m, im, cols, rows);
+            boolean[] in = new boolean[cols * rows];
+            for (int p = 0; p < in.length; p++) {
+                in[p] = covered[p] > 0 && covered[p] >= minCover * area[p];
+            }
+            out.put(cat, in);
+        });
+        return out;
+    }
+
+    /** Pixels of {@code mask} (null: every pixel) on each patch of a {@code cols x rows} grid over the image. */
+    private static int[] onPatches(boolean[] mask, CocoImage im, int cols, int rows) {
+        int w = im.width();
+        int h = im.height();
+        int[] out = new int[cols * rows];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (mask == null || mask[y * w + x]) {
+                    out[(y * rows / h) * cols + x * cols / w]++;
+                }
+            }
         }
         return out;
     }

@@ -1,6 +1,5 @@
 package org.vistabench.eval;
 
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,7 +14,6 @@ import org.vistabench.score.Concept;
  * baseline measures how often such generous labels match by chance.
  */
 public final class LexiconJudge {
-    static final Comparator<Concept> ORDER = Comparator.comparing(Concept::kind).thenComparing(Concept::word);
     private final DataBundle data;
 
     public LexiconJudge(DataBundle data) {
@@ -23,7 +21,7 @@ public final class LexiconJudge {
     }
 
     public Set<Concept> named(String label) {
-        Set<Concept> out = new TreeSet<>(ORDER);
+        Set<Concept> out = new TreeSet<>();
         String outside = label.replaceAll("\\([^()]*\\)", " ");
         for (String w : outside.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
             if (!w.isEmpty()) {

@@ -220,7 +220,7 @@ public final class MatchRate {
     }
 
     private static Set<Concept> intersect(Set<Concept> a, Set<Concept> b) {
-        Set<Concept> out = new TreeSet<>(Comparator.comparing(Concept::kind).thenComparing(Concept::word));
+        Set<Concept> out = new TreeSet<>();
         for (Concept c : a) {
             if (b.contains(c)) {
                 out.add(c);
