@@ -114,8 +114,8 @@ public final class CaptionProvider implements MetricProvider {
         return out;
     }
 
-    private static String answer(LmBundle lm, TrainedCell tc, VisualPrompt prompt, CachedFeatures feats, int row,
-                                 int maxNew) {
+    /** The cell's unsteered greedy answer to {@code prompt} for feature row {@code row}, as text. */
+    static String answer(LmBundle lm, TrainedCell tc, VisualPrompt prompt, CachedFeatures feats, int row, int maxNew) {
         long[] out = new Vlm(lm.backbone(), null).generate(tc.manager(), tc.projector(), prompt, feats.row(row),
                 feats.dim(), maxNew, lm.stopIds(), null);
         return lm.decode().apply(out).strip();

@@ -3,7 +3,9 @@ package org.vistabench.eval;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -60,20 +62,28 @@ public final class LocalizationProvider implements MetricProvider {
         Acc pooled = new Acc();
         SortedMap<String, Acc> perCategory = new TreeMap<>();
         ByteArrayOutputStream records = new ByteArrayOutputStream();
+        // the masks depend on the image only: rasterized once, shared by every layer
+        List<Map<String, boolean[]>> masksOf = new ArrayList<>();
+        int tokens = in.codes().imageIds().isEmpty() ? 0
+                : in.codes().layers().values().iterator().next().image().get(0).length;
+        int skip = tokens == 0 ? 0 : cls(tokens);
+        int side = (int) Math.round(Math.sqrt(tokens - skip));
+        for (long id : in.codes().imageIds()) {
+            Map<String, boolean[]> masks = new TreeMap<>();
+            for (ObjectMask m : in.split().objectMasks(id, side, side, minCover)) {
+                if (m.size() >= minPatches && m.size() <= maxFraction * m.patches().length) {
+                    masks.put(m.category(), m.patches());
+                }
+            }
+            masksOf.add(masks);
+        }
         for (SaeCodes.Layer layer : in.codes().layers().values()) {
             MatchRate.Result r = ms.score(in.images(layer.image()), in.latents(layer));
             Acc acc = new Acc();
             for (int i = 0; i < r.images().size(); i++) {
                 MatchRate.ImageResult im = r.images().get(i);
                 float[][] acts = layer.image().get(i);
-                int skip = cls(acts.length);
-                int side = (int) Math.round(Math.sqrt(acts.length - skip));
-                Map<String, boolean[]> masks = new TreeMap<>();
-                for (ObjectMask m : in.split().objectMasks(im.id(), side, side, minCover)) {
-                    if (m.size() >= minPatches && m.size() <= maxFraction * m.patches().length) {
-                        masks.put(m.category(), m.patches());
-                    }
-                }
+                Map<String, boolean[]> masks = masksOf.get(i);
                 for (MatchRate.Pick p : im.picks()) {
                     for (Concept c : p.matched()) {
                         boolean[] mask = c.kind() == Concept.Kind.OBJECT ? masks.get(c.word()) : null;

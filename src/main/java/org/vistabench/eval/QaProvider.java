@@ -20,7 +20,6 @@ import org.vistabench.data.feature.CachedFeatures;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
 import org.vistabench.model.projector.VisualPrompt;
-import org.vistabench.model.vlm.Vlm;
 
 /**
  * {@code qa}: the benchmark side of the performance–interpretability trade-off (the paper's Figs 22-23): greedy
@@ -49,7 +48,6 @@ public final class QaProvider implements MetricProvider {
         int evalN = Resources.evalLimit(ctx.spec());
         int n = Math.min(Resources.intParam(ctx.params(), "images", Math.min(evalN, 32)), split.imageIds().size());
         int maxNew = Resources.intParam(ctx.params(), "max_new_tokens", 8);
-        Vlm vlm = new Vlm(lm.backbone(), null);
         Map<String, VisualPrompt> prompts = new HashMap<>();
         TreeMap<String, int[]> byType = new TreeMap<>();
         ArrayNode records = Json.MAPPER.createArrayNode();
@@ -63,9 +61,7 @@ public final class QaProvider implements MetricProvider {
             for (CocoQuestion q : split.questions(id)) {
                 VisualPrompt p = prompts.computeIfAbsent(q.question(),
                         k -> Resources.prompt(lm, k, feats.tokens()));
-                long[] ids = vlm.generate(tc.manager(), tc.projector(), p, feats.row(i), feats.dim(), maxNew,
-                        lm.stopIds(), null);
-                String answer = lm.decode().apply(ids).strip();
+                String answer = CaptionProvider.answer(lm, tc, p, feats, i, maxNew);
                 boolean right = normalise(answer).equals(normalise(q.answer()));
                 int[] c = byType.computeIfAbsent(q.type(), k -> new int[2]);
                 c[0] += right ? 1 : 0;

@@ -123,7 +123,7 @@ public final class SteeringProvider implements MetricProvider {
         List<Map<String, boolean[]>> masks = new ArrayList<>();
         for (int row = 0; row < n; row++) {
             long id = codes.imageIds().get(row);
-            String a = answer(vlm, lm, tc, objectPrompt, feats, row, maxNew);
+            String a = CaptionProvider.answer(lm, tc, objectPrompt, feats, row, maxNew);
             before.add(a);
             named.add(CaptionProvider.objectsNamed(data, a));
             Map<String, boolean[]> m = new TreeMap<>();
@@ -134,13 +134,13 @@ public final class SteeringProvider implements MetricProvider {
             }
             masks.add(m);
         }
-        Stats stats = Stats.of(vlm, tc, objectPrompt, feats, n, layers, masks, in, skip);
+        Stats stats = Stats.of(vlm, tc, objectPrompt, feats, n, layers, masks, in, data, skip);
         List<Pair> pairs = new ArrayList<>();
         pairs.addAll(objectPairs("removal", Resources.intParam(p, "removal", 40), seed, codes, named, before, masks,
                 in));
         pairs.addAll(objectPairs("replacement", Resources.intParam(p, "replacement", 40), seed, codes, named, before,
                 masks, in));
-        pairs.addAll(attributePairs(Resources.intParam(p, "attribute", 20), seed, vlm, lm, tc, feats, masks, in, data,
+        pairs.addAll(attributePairs(Resources.intParam(p, "attribute", 20), seed, lm, tc, feats, masks, in, data,
                 maxNew));
 
         Map<String, int[]> tally = new LinkedHashMap<>();
@@ -148,13 +148,19 @@ public final class SteeringProvider implements MetricProvider {
         int[] asked = new int[INTERVENTIONS.size()];
         ByteArrayOutputStream records = new ByteArrayOutputStream();
         Map<String, VisualPrompt> prompts = new TreeMap<>();
+        // per layer, once: the judge's view of every latent and each latent's typical activation
+        Map<Integer, LayerView> views = new TreeMap<>();
+        for (int layer : layers) {
+            SaeCodes.Layer l = codes.layers().get(layer);
+            views.put(layer, new LayerView(l, in.latents(l), typical(l)));
+        }
         for (int pi = 0; pi < pairs.size(); pi++) {
             Pair pair = pairs.get(pi);
             VisualPrompt prompt = pair.question() == null ? objectPrompt
                     : prompts.computeIfAbsent(pair.question(), q -> Resources.prompt(lm, q, feats.tokens()));
             SortedMap<Integer, Latents> lat = new TreeMap<>();
             for (int layer : layers) {
-                lat.put(layer, latents(pair, layer, k, codes, in, skip));
+                lat.put(layer, latents(pair, views.get(layer), k, skip));
             }
             Random r = new Random(seed * 1_000_003L + pi);
             Set<Integer> patches = positions(pair.mask(), skip);
@@ -217,13 +223,6 @@ public final class SteeringProvider implements MetricProvider {
         return out;
     }
 
-    private static String answer(Vlm vlm, LmBundle lm, TrainedCell tc, VisualPrompt prompt, CachedFeatures feats,
-                                 int row, int maxNew) {
-        long[] ids = vlm.generate(tc.manager(), tc.projector(), prompt, feats.row(row), feats.dim(), maxNew,
-                lm.stopIds(), null);
-        return lm.decode().apply(ids).strip();
-    }
-
     /** Removal or replacement pairs: objects the unsteered answer names, present with a mask; shuffled by seed. */
     private static List<Pair> objectPairs(String task, int want, long seed, SaeCodes codes, List<Set<String>> named,
                                           List<String> before, List<Map<String, boolean[]>> masks, MatchInputs in) {
@@ -260,32 +259,20 @@ public final class SteeringProvider implements MetricProvider {
     }
 
     /** Attribute pairs: a state question about an object with a mask, answered right before steering. */
-    private static List<Pair> attributePairs(int want, long seed, Vlm vlm, LmBundle lm, TrainedCell tc,
+    private static List<Pair> attributePairs(int want, long seed, LmBundle lm, TrainedCell tc,
                                              CachedFeatures feats, List<Map<String, boolean[]>> masks,
                                              MatchInputs in, DataBundle data, int maxNew) {
         List<Pair> cands = new ArrayList<>();
         for (int row = 0; row < masks.size(); row++) {
             long id = in.codes().imageIds().get(row);
             for (CocoQuestion q : in.split().questions(id)) {
-                if (!q.type().equals("state")) {
+                StateQuestion sq = StateQuestion.of(q, in, data);
+                if (sq == null || !masks.get(row).containsKey(sq.object())) {
                     continue;
                 }
-                String object = null;
-                String state = null;
-                for (Concept c : in.judge().named(q.question())) {
-                    if (c.kind() == Concept.Kind.OBJECT) {
-                        object = c.word();
-                    } else if (c.kind() == Concept.Kind.ATTRIBUTE && !data.alternatives(c.word()).isEmpty()) {
-                        state = c.word();
-                    }
-                }
-                if (object == null || state == null || !masks.get(row).containsKey(object)) {
-                    continue;
-                }
-                boolean yes = QaProvider.normalise(q.answer()).equals("yes");
-                String current = yes ? state : data.alternatives(state).get(0);
-                cands.add(new Pair("attribute", row, id, object, current, data.alternatives(current).get(0),
-                        q.question(), q.answer(), Set.of(), masks.get(row).get(object)));
+                String current = sq.yes() ? sq.state() : data.alternatives(sq.state()).get(0);
+                cands.add(new Pair("attribute", row, id, sq.object(), current, data.alternatives(current).get(0),
+                        q.question(), q.answer(), Set.of(), masks.get(row).get(sq.object())));
             }
         }
         Collections.shuffle(cands, new Random(seed * 31 + "attribute".hashCode()));
@@ -295,13 +282,36 @@ public final class SteeringProvider implements MetricProvider {
                 break;
             }
             VisualPrompt prompt = Resources.prompt(lm, c.question(), feats.tokens());
-            String a = answer(vlm, lm, tc, prompt, feats, c.row(), maxNew);
+            String a = CaptionProvider.answer(lm, tc, prompt, feats, c.row(), maxNew);
             if (QaProvider.normalise(a).equals(QaProvider.normalise(c.before()))) {
                 out.add(new Pair(c.task(), c.row(), c.imageId(), c.object(), c.from(), c.to(), c.question(), a,
                         c.named(), c.mask()));
             }
         }
         return out;
+    }
+
+    /**
+     * A yes/no state question about one object ("Is the dog sleeping?"): the object and the state word it names (one
+     * the data knows alternatives of), and whether the reference answer is yes; null for any other question.
+     */
+    record StateQuestion(String object, String state, boolean yes) {
+        static StateQuestion of(CocoQuestion q, MatchInputs in, DataBundle data) {
+            if (!q.type().equals("state")) {
+                return null;
+            }
+            String object = null;
+            String state = null;
+            for (Concept c : in.judge().named(q.question())) {
+                if (c.kind() == Concept.Kind.OBJECT) {
+                    object = c.word();
+                } else if (c.kind() == Concept.Kind.ATTRIBUTE && !data.alternatives(c.word()).isEmpty()) {
+                    state = c.word();
+                }
+            }
+            return object == null || state == null ? null
+                    : new StateQuestion(object, state, QaProvider.normalise(q.answer()).equals("yes"));
+        }
     }
 
     private static Set<String> objects(Set<Concept> cs) {
@@ -316,10 +326,15 @@ public final class SteeringProvider implements MetricProvider {
         return out;
     }
 
+    /** One SAE layer's codes with what latent choice needs of it, computed once per cell. */
+    private record LayerView(SaeCodes.Layer codes, List<org.vistabench.score.MatchRate.Latent> judged,
+                             double[] typical) {
+    }
+
     /** The concept's latents (ranked on the object's patches) and the target's (at their typical activation). */
-    private static Latents latents(Pair pair, int layer, int k, SaeCodes codes, MatchInputs in, int skip) {
-        SaeCodes.Layer l = codes.layers().get(layer);
-        List<org.vistabench.score.MatchRate.Latent> judged = in.latents(l);
+    private static Latents latents(Pair pair, LayerView v, int k, int skip) {
+        SaeCodes.Layer l = v.codes();
+        List<org.vistabench.score.MatchRate.Latent> judged = v.judged();
         float[][] acts = l.image().get(pair.row());
         double[] onPatches = new double[l.width()];
         int count = 0;
@@ -336,7 +351,7 @@ public final class SteeringProvider implements MetricProvider {
         if (pair.to() == null) {
             return new Latents(remove, new int[0], new float[0]);
         }
-        double[] typical = typical(l);
+        double[] typical = v.typical();
         int[] set = top(judged, pair.to(), k, j -> typical[j]);
         float[] values = new float[set.length];
         for (int i = 0; i < set.length; i++) {
@@ -350,9 +365,8 @@ public final class SteeringProvider implements MetricProvider {
                              java.util.function.IntToDoubleFunction score) {
         List<Integer> named = new ArrayList<>();
         for (int j = 0; j < judged.size(); j++) {
-            int jj = j;
             if (judged.get(j).names().stream().anyMatch(x -> x.word().equals(word))) {
-                named.add(jj);
+                named.add(j);
             }
         }
         named.sort((a, b) -> {
@@ -486,7 +500,8 @@ public final class SteeringProvider implements MetricProvider {
     record Stats(Map<Integer, float[]> all, Map<Integer, Map<String, double[]>> in,
                  Map<Integer, Map<String, double[]>> out, Map<String, int[]> counts) {
         static Stats of(Vlm vlm, TrainedCell tc, VisualPrompt prompt, CachedFeatures feats, int n,
-                        List<Integer> layers, List<Map<String, boolean[]>> masks, MatchInputs mi, int skip) {
+                        List<Integer> layers, List<Map<String, boolean[]>> masks, MatchInputs mi, DataBundle data,
+                        int skip) {
             Map<Integer, double[]> sum = new TreeMap<>();
             Map<Integer, Map<String, double[]>> in = new TreeMap<>();
             Map<Integer, Map<String, double[]>> out = new TreeMap<>();
@@ -495,7 +510,7 @@ public final class SteeringProvider implements MetricProvider {
             int total = 0;
             for (int row = 0; row < n; row++) {
                 Map<String, boolean[]> byConcept = new TreeMap<>(masks.get(row));
-                stateMasks(mi, row, masks.get(row), byConcept);
+                stateMasks(mi, data, row, masks.get(row), byConcept);
                 try (NDManager sm = tc.manager().newSubManager()) {
                     NDArray idArr = NdArrays.ownedLongs(sm, ids, new Shape(1, ids.length));
                     NDArray f = NdArrays.owned(sm, feats.row(row), new Shape(1, prompt.imageTokens(), feats.dim()));
@@ -538,25 +553,14 @@ public final class SteeringProvider implements MetricProvider {
         }
 
         /** The object's mask also counts as its state's (so a state direction comes from states' patches). */
-        private static void stateMasks(MatchInputs mi, int row, Map<String, boolean[]> objectMasks,
+        private static void stateMasks(MatchInputs mi, DataBundle data, int row, Map<String, boolean[]> objectMasks,
                                        Map<String, boolean[]> byConcept) {
             long id = mi.codes().imageIds().get(row);
             for (CocoQuestion q : mi.split().questions(id)) {
-                if (!q.type().equals("state") || !QaProvider.normalise(q.answer()).equals("yes")) {
-                    continue;
-                }
-                String object = null;
-                String state = null;
-                for (Concept c : mi.judge().named(q.question())) {
-                    if (c.kind() == Concept.Kind.OBJECT) {
-                        object = c.word();
-                    } else if (c.kind() == Concept.Kind.ATTRIBUTE) {
-                        state = c.word();
-                    }
-                }
-                if (object != null && state != null && objectMasks.containsKey(object)) {
-                    boolean[] om = objectMasks.get(object);
-                    boolean[] m = byConcept.computeIfAbsent("state:" + state, x -> new boolean[om.length]);
+                StateQuestion sq = StateQuestion.of(q, mi, data);
+                if (sq != null && sq.yes() && objectMasks.containsKey(sq.object())) {
+                    boolean[] om = objectMasks.get(sq.object());
+                    boolean[] m = byConcept.computeIfAbsent("state:" + sq.state(), x -> new boolean[om.length]);
                     for (int i = 0; i < m.length; i++) {
                         m[i] |= om[i];
                     }
