@@ -11,7 +11,6 @@ import org.vistabench.spec.EncoderSpec;
 import org.vistabench.spec.LlmSpec;
 import org.vistabench.spec.MatrixExpander;
 import org.vistabench.spec.Spec;
-import org.vistabench.spec.Suggest;
 
 /**
  * Whether a golden file's claims can be met by a spec, checked before any training: every claim's metric (and
@@ -72,8 +71,8 @@ public final class GoldenFit {
                         if (known.stream().noneMatch(n -> Selector.glob(pattern).matcher(n).matches())) {
                             namesOk = false;
                             String msg = e.getKey().key() + " '" + pattern + "' matches no " + e.getKey().key()
-                                    + " of " + spec.file() + Suggest.closest(pattern, known, Math.max(2,
-                                    pattern.length() / 3)).map(s -> " (did you mean '" + s + "'?)").orElse("")
+                                    + " of " + spec.file() + GoldenLoader.suggest(pattern, known)
+                                    .map(s -> " (did you mean '" + s + "'?)").orElse("")
                                     + "; it has: " + String.join(", ", known);
                             if (reported.add(msg)) {
                                 out.add(new FileError(goldenFile, c.line(), 1, at, msg));

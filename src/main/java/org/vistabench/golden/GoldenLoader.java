@@ -46,8 +46,13 @@ public final class GoldenLoader {
      * Golden files' wording: {@code 'key'} quotes, "allowed:", a looser did-you-mean than specs' (two edits even for
      * short keys, and no prefix matches), and a missing key named at its mapping ({@code claims[0]: missing key 'id'}).
      */
-    private static final NodeReader.Voice VOICE = new NodeReader.Voice('\'', "allowed:",
-            (key, allowed) -> Suggest.closest(key, allowed, Math.max(2, key.length() / 3)), true);
+    private static final NodeReader.Voice VOICE = new NodeReader.Voice('\'', "allowed:", GoldenLoader::suggest,
+            true);
+
+    /** Golden files' did-you-mean: the closest candidate within max(2, length / 3) edits, no prefix rule. */
+    static java.util.Optional<String> suggest(String word, java.util.Collection<String> candidates) {
+        return Suggest.closest(word, candidates, Math.max(2, word.length() / 3));
+    }
     private static final String STRING = "a string";
 
     private final NodeReader r;
