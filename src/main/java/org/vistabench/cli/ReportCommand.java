@@ -4,9 +4,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.vistabench.core.ExitCodes;
-import org.vistabench.core.VistaException;
+import org.vistabench.report.Report;
+import org.vistabench.report.ReportInput;
+import org.vistabench.report.ReportPart;
 import org.vistabench.report.SummaryTable;
 import org.vistabench.results.MetricsTable;
+import org.vistabench.run.ReportInputs;
 import org.vistabench.run.ResultsStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -24,15 +27,21 @@ public final class ReportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RESULTS", description = "A results folder (written by run or merge).")
     Path results;
 
+    @CommandLine.Option(names = "--out", paramLabel = "DIR",
+            description = "Where the report goes (default: RESULTS/report).")
+    Path out;
+
+    @CommandLine.Option(names = "--html", description = "Also build the static Allure site (offline).")
+    boolean html;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec command;
 
     @Override
     public Integer call() {
-        if (ResultsStore.readManifest(results).isEmpty()) {
-            throw new VistaException(ExitCodes.USAGE, results + " has no " + ResultsStore.MANIFEST
-                    + ": not a results folder");
-        }
+        ReportInput in = ReportInputs.read(results);
+        Report.write(in, out != null ? out : results.resolve("report"), new ReportPart.Options(html),
+                Report.standard());
         MetricsTable table = ResultsStore.readTable(results);
         SummaryTable summary = SummaryTable.of(table);
         Path file = results.resolve(ResultsStore.TABLES).resolve(SummaryTable.FILE);
