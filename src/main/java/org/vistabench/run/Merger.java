@@ -34,8 +34,15 @@ public final class Merger {
      * @param copied    cells copied into the output
      * @param identical cells found more than once (or already in the output) with identical metrics
      * @param notDone   failed or incomplete cells of the inputs, not merged
+     * @param missing   cells of the spec's matrix (as the inputs' run.json record it) that are not done in the merged
+     *                  folder: shards not merged, failed or unfinished cells; sorted
+     * @param matrix    how many cells the matrix has (0 when the inputs predate its recording)
      */
-    public record Summary(int copied, int identical, int notDone, MetricsTable table) {
+    public record Summary(int copied, int identical, int notDone, List<String> missing, int matrix,
+                          MetricsTable table) {
+        public Summary {
+            missing = List.copyOf(missing);
+        }
     }
 
     private record Found(Path input, CellResult result) {
@@ -97,7 +104,8 @@ public final class Merger {
         }
 
         RunManifest template = new RunManifest(RunManifest.FORMAT, first.spec(), first.seed(), first.seeds(),
-                first.git(), first.versions(), first.device(), List.of(), Map.of(), List.of());
+                first.git(), first.versions(), first.device(), List.of(), Map.of(), List.of(),
+                manifests.stream().flatMap(m -> m.matrix().stream()).toList());
         String command = "merge " + String.join(" ", inputs.stream().map(Path::toString).toList());
         int copied = 0;
         try (ResultsStore store = ResultsStore.open(out, template, true, command)) {
@@ -115,11 +123,17 @@ public final class Merger {
             for (Path in : inputs) {
                 copyImages(in.resolve(IMAGES), out.resolve(IMAGES));
             }
+            java.util.SortedSet<String> matrix = new java.util.TreeSet<>(store.manifest().matrix());
+            manifests.forEach(m -> matrix.addAll(m.matrix()));
+            store.recordMatrixIds(new ArrayList<>(matrix));
             MetricsTable table = store.rebuildTables();
             store.finish(new RunSummary(copied, 0, identical, List.of()));
+            Set<String> done = new java.util.HashSet<>();
+            ResultsStore.readDoneCells(out).forEach(r -> done.add(r.cell().id()));
+            List<String> missing = matrix.stream().filter(id -> !done.contains(id)).toList();
             LOG.info("merged {} folders into {}: {} cells copied, {} duplicates identical, {} not done", inputs.size(),
                     out, copied, identical, notDone);
-            return new Summary(copied, identical, notDone, table);
+            return new Summary(copied, identical, notDone, missing, matrix.size(), table);
         }
     }
 
@@ -155,7 +169,6 @@ public final class Merger {
         }
     }
 
-    /** Copies a whole cell folder beside its target, then renames it into place: no half-copied cell. */
     /**
      * The per-image PNGs the cells' records name ({@code images/<id>.png}, written by the metric providers): copied
      * when absent, so a merged folder draws the same figures as its shards.
@@ -176,6 +189,7 @@ public final class Merger {
         }
     }
 
+    /** Copies a whole cell folder beside its target, then renames it into place: no half-copied cell. */
     private static void copyCell(Path from, Path to) {
         Path tmp = AtomicFiles.tempDirectoryBeside(to);
         try (Stream<Path> s = Files.walk(from)) {
