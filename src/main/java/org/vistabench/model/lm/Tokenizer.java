@@ -40,6 +40,10 @@ public final class Tokenizer implements AutoCloseable {
         } catch (IOException e) {
             throw new LmFormatException(file + ": not valid JSON: " + e.getMessage(), e);
         }
+        JsonNode vocab = root.path("model").path("vocab");
+        if ((vocab.isObject() || vocab.isArray()) && vocab.isEmpty()) {
+            throw new LmFormatException(file + ": model.vocab is empty: the tokenizer has no tokens to encode with");
+        }
         Map<String, Long> specials = new TreeMap<>();
         for (JsonNode t : root.path("added_tokens")) {
             specials.put(t.path("content").asText(), t.path("id").asLong());
@@ -52,7 +56,7 @@ public final class Tokenizer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new LmFormatException(file + ": cannot load tokenizer: " + e.getMessage(), e);
         }
-        return new Tokenizer(file, hf, specials, root.path("model").path("vocab"));
+        return new Tokenizer(file, hf, specials, vocab);
     }
 
     public Path file() {
@@ -61,7 +65,13 @@ public final class Tokenizer implements AutoCloseable {
 
     /** Token ids of {@code text}, nothing added. */
     public long[] encode(String text) {
-        return hf.encode(text, false, false).getIds();
+        try {
+            return hf.encode(text, false, false).getIds();
+        } catch (RuntimeException e) {
+            // the native tokenizer's errors ("WordLevel error") do not say which file
+            throw new LmFormatException(file + ": cannot encode \"" + (text.length() > 40 ? text.substring(0, 40)
+                    + "..." : text) + "\": " + e.getMessage(), e);
+        }
     }
 
     /** Text of {@code ids}, special tokens kept. */
