@@ -15,4 +15,20 @@ public final class Json {
 
     private Json() {
     }
+
+    /**
+     * One line saying why JSON could not be read: Jackson's own message without its "at [Source: REDACTED ...]"
+     * location suffix, plus the line and column; other exceptions' first message line.
+     */
+    public static String why(Exception e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            String msg = j.getOriginalMessage() == null ? j.getClass().getSimpleName() : j.getOriginalMessage();
+            msg = msg.lines().findFirst().orElse("").strip();
+            com.fasterxml.jackson.core.JsonLocation at = j.getLocation();
+            return at == null || at.getLineNr() < 1 ? msg : msg + " (line " + at.getLineNr() + ", column "
+                    + at.getColumnNr() + ")";
+        }
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return msg.lines().findFirst().orElse("");
+    }
 }

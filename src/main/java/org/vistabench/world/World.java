@@ -140,7 +140,7 @@ public final class World {
                         all.put(g.path("image_id").asLong(), Collections.unmodifiableList(words));
                     }
                 } catch (IOException e) {
-                    throw new VistaException(ExitCodes.CELL_FAILED, f + ": cannot read grid words: " + e.getMessage(), e);
+                    throw new VistaException(ExitCodes.CELL_FAILED, f + ": cannot read grid words: " + Json.why(e), e);
                 }
             }
             grids = all;
@@ -159,7 +159,7 @@ public final class World {
                     .path("quality");
             return q.isMissingNode() ? Map.of() : Json.MAPPER.convertValue(q, Map.class);
         } catch (IOException e) {
-            throw new VistaException(ExitCodes.CELL_FAILED, root.resolve("manifest.json") + ": " + e.getMessage(), e);
+            throw new VistaException(ExitCodes.CELL_FAILED, root.resolve("manifest.json") + ": " + Json.why(e), e);
         }
     }
 
@@ -170,7 +170,7 @@ public final class World {
                     .path("status");
             return st.isMissingNode() ? Optional.empty() : Optional.of(st.asText());
         } catch (IOException e) {
-            throw new VistaException(ExitCodes.CELL_FAILED, root.resolve("manifest.json") + ": " + e.getMessage(), e);
+            throw new VistaException(ExitCodes.CELL_FAILED, root.resolve("manifest.json") + ": " + Json.why(e), e);
         }
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import org.vistabench.io.Json;
 
 /**
  * A Hugging Face {@code tokenizer.json} (via DJL's bundled Rust tokenizers, offline). Encoding adds no special
@@ -38,7 +39,7 @@ public final class Tokenizer implements AutoCloseable {
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new LmFormatException(file + ": not valid JSON: " + e.getMessage(), e);
+            throw new LmFormatException(file + ": not valid JSON: " + Json.why(e), e);
         }
         JsonNode vocab = root.path("model").path("vocab");
         if ((vocab.isObject() || vocab.isArray()) && vocab.isEmpty()) {

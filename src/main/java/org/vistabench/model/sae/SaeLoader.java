@@ -180,7 +180,7 @@ public final class SaeLoader {
             try {
                 root = Json.MAPPER.readTree(file.toFile());
             } catch (IOException e) {
-                throw new TensorFormatException(file + ": not valid JSON: " + oneLine(e.getMessage()));
+                throw new TensorFormatException(file + ": not valid JSON: " + Json.why(e));
             }
             if (root == null || !root.isObject()) {
                 throw new TensorFormatException(file + ": expected a JSON object");
