@@ -26,6 +26,8 @@ import org.vistabench.results.MetricsTable;
  * for bit. Everything is checked before anything is written.
  */
 public final class Merger {
+    /** The results folder's images (see the eval providers' records). */
+    static final String IMAGES = "images";
     private static final Logger LOG = LoggerFactory.getLogger(Merger.class);
 
     /**
@@ -110,6 +112,9 @@ public final class Merger {
                 copyCell(ResultsStore.cellDir(f.input(), f.result().cell().id()), store.cellDir(f.result().cell()));
                 copied++;
             }
+            for (Path in : inputs) {
+                copyImages(in.resolve(IMAGES), out.resolve(IMAGES));
+            }
             MetricsTable table = store.rebuildTables();
             store.finish(new RunSummary(copied, 0, identical, List.of()));
             LOG.info("merged {} folders into {}: {} cells copied, {} duplicates identical, {} not done", inputs.size(),
@@ -151,6 +156,26 @@ public final class Merger {
     }
 
     /** Copies a whole cell folder beside its target, then renames it into place: no half-copied cell. */
+    /**
+     * The per-image PNGs the cells' records name ({@code images/<id>.png}, written by the metric providers): copied
+     * when absent, so a merged folder draws the same figures as its shards.
+     */
+    private static void copyImages(Path from, Path to) {
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(from)) {
+            for (Path p : s.sorted().toList()) {
+                Path dest = to.resolve(p.getFileName().toString());
+                if (Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".") && !Files.exists(dest)) {
+                    AtomicFiles.write(dest, Files.readAllBytes(p));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + from + " to " + to + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void copyCell(Path from, Path to) {
         Path tmp = AtomicFiles.tempDirectoryBeside(to);
         try (Stream<Path> s = Files.walk(from)) {
