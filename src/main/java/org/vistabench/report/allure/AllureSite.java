@@ -18,7 +18,8 @@ import org.vistabench.io.AtomicFiles;
  * Builds the static Allure site from {@code allure-results} with the Allure command line, offline: the distribution
  * ({@code allure-commandline} {@value #VERSION}, a Java program) is unpacked by the build into {@code target/}, next to
  * the jar; {@code $ALLURE_HOME} names another. The site is generated with {@code --single-file}: one self-contained
- * {@code index.html} (data and attachments inlined) that a browser opens from disk, with no server.
+ * {@code index.html} (data and attachments inlined) that a browser opens from disk, with no server; and without
+ * Allure's analytics (no network call while generating, no tag script in the page).
  */
 public final class AllureSite {
     public static final String VERSION = "2.34.1";
@@ -45,6 +46,9 @@ public final class AllureSite {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
             pb.environment().remove("JAVA_OPTS");
+            // Allure otherwise posts to Google Analytics while generating (a 10 s timeout offline) and puts the
+            // Google tag script in the page; both go with this variable (it must read "true").
+            pb.environment().put("ALLURE_NO_ANALYTICS", "true");
             Process p = pb.start();
             try {
                 if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
