@@ -143,7 +143,7 @@ public final class AllureResults {
         String quantity = c.path("quantity").asText("");
         String kind = c.path("kind").asText("");
         List<AllureCase.Label> labels = List.of(
-                label("parentSuite", CLAIMS_SUITE), label("suite", "kind: " + kind), label("subSuite", stage(quantity)),
+                label("parentSuite", CLAIMS_SUITE), label("suite", "kind: " + kind),
                 label("epic", "golden claims"), label("feature", stage(quantity)), label("story", quantity),
                 label("tag", outcome), label("tag", kind));
         List<AllureCase.Label> params = List.of(label("quantity", quantity), label("kind", kind),

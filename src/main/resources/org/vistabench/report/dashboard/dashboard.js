@@ -185,7 +185,8 @@
       } else {
         chips.appendChild(el("span", "chip none", "no match"));
       }
-      if (!l.map) { chips.appendChild(el("span", "chip nomap", "no map")); }
+      // within a cell that has maps, say which latents lack one (a match-rate-only image); else the note says it
+      if (!l.map && cell.source === "patches") { chips.appendChild(el("span", "chip nomap", "no map")); }
       li.appendChild(chips);
       li.addEventListener("click", function () { state.latent = l.latent; render(); });
       list.appendChild(li);
@@ -343,8 +344,7 @@
       var what = el("div", "what", s.task + " \u00b7 " + s.intervention + " ");
       what.appendChild(el("span", "badge " + (s.success ? "ok" : "no"), s.success ? "success" : "no success"));
       text.appendChild(what);
-      var detail = [s.object ? "object " + s.object : "", s.from || s.to ? (s.from || "?") + " \u2192 " + (s.to || "?") : ""]
-        .filter(Boolean).join(", ");
+      var detail = s.to ? (s.from || s.object || "") + " \u2192 " + s.to : (s.object ? "object " + s.object : "");
       text.appendChild(el("div", "q", "image " + s.image + (detail ? " \u00b7 " + detail : "")
         + (s.question ? " \u00b7 \u201c" + s.question + "\u201d" : "")));
       [["unsteered", s.unsteered], ["steered", s.steered]].forEach(function (a) {
