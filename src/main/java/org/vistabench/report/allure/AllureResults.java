@@ -335,10 +335,11 @@ public final class AllureResults {
         String message;
         if (goldenExit != 0 || counts.containsKey("failed")) {
             status = AllureCase.FAILED;
-            message = (goldenExit != 0 ? "golden gate exits " + goldenExit + "; " : "") + "cells " + counts;
+            message = "run fails: " + (goldenExit != 0 ? "golden gate exits " + goldenExit + "; " : "") + "cells "
+                    + counted(counts);
         } else if (counts.keySet().stream().anyMatch(s -> !s.equals("done"))) {
             status = AllureCase.BROKEN;
-            message = "not every cell is done: " + counts;
+            message = "run incomplete: not every cell is done: " + counted(counts);
         } else {
             status = AllureCase.PASSED;
             message = null;
@@ -357,15 +358,24 @@ public final class AllureResults {
                 label("epic", "run"), label("host", s0.path("host").asText("")));
         List<AllureCase.Label> params = List.of(label("spec", in.specName()),
                 label("git", in.run().at("/git/commit").asText("") + (in.run().at("/git/dirty").asBoolean()
-                        ? " (dirty)" : "")), label("cells", counts.toString()));
-        String description = "The run of spec " + in.specName() + " (" + in.run().path("sessions").size()
-                + " sessions): cells " + counts + (in.golden().isPresent() ? ", golden gate exit " + goldenExit
-                : ", no golden.json") + ". Attached: the spec, run.json, and the report's tables and figures.";
+                        ? " (dirty)" : "")), label("cells", counted(counts)));
+        int sessions = in.run().path("sessions").size();
+        String description = "The run of spec " + in.specName() + " (" + sessions + (sessions == 1 ? " session"
+                : " sessions") + "): cells " + counted(counts) + (in.golden().isPresent() ? "; golden gate exit "
+                + goldenExit
+                : "; no golden.json") + ". Attached: the spec, run.json, and the report's tables and figures.";
         Long start = firstSessionStart(in.run());
         Long stop = lastSessionEnd(in.run());
         return new AllureCase(uuid, ids.history(key), "run " + in.specName(), "run." + in.specName(), status, message,
                 null, false, description, start, stop != null && start != null && stop >= start ? stop : null,
                 labels, params, List.of(), att);
+    }
+
+    /** {@code 2 done, 1 failed} for {@code {done=2, failed=1}}. */
+    private static String counted(Map<String, Integer> counts) {
+        List<String> parts = new ArrayList<>();
+        counts.forEach((status, n) -> parts.add(n + " " + status));
+        return String.join(", ", parts);
     }
 
     /**
@@ -477,6 +487,8 @@ public final class AllureResults {
         category(a, "Cells that failed", "failed", "cell failed: .*");
         category(a, "Cells not run (pending)", "skipped", "pending: .*");
         category(a, "Cells incomplete (killed or running)", "broken", "incomplete: .*");
+        category(a, "Run: the golden gate or a cell fails", "failed", "run fails: .*");
+        category(a, "Run: cells not done", "broken", "run incomplete: .*");
         return a;
     }
 

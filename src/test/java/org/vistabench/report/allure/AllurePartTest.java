@@ -117,6 +117,8 @@ class AllurePartTest {
         Files.write(out.resolve("figures").resolve("match.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
         JsonNode run = write(out).get("run " + ResultsFixture.SPEC);
         assertEquals("failed", run.get("status").asText(), "golden exits 1 and a cell failed");
+        assertEquals("run fails: golden gate exits 1; cells 2 done, 1 failed, 1 incomplete, 1 pending",
+                run.at("/statusDetails/message").asText());
         List<String> names = new ArrayList<>();
         run.get("attachments").forEach(a -> names.add(a.get("name").asText() + " " + a.get("type").asText()));
         assertEquals(List.of("spec fixture.yaml text/plain", "run.json application/json", "paper.csv text/csv",
