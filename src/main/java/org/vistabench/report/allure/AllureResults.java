@@ -219,7 +219,10 @@ public final class AllureResults {
         Long base = seconds.isEmpty() ? null : firstSessionStart(in.run());
         long at = base == null ? 0 : base;
         boolean after = false;
-        if (row.done() || "failed".equals(row.status())) {
+        if ("failed".equals(row.status()) && !stages.contains(failedStage)) {
+            // the error names no stage of the spec: say what failed rather than guess which stages ran
+            steps.add(new AllureCase.Step("error", AllureCase.FAILED, row.error(), null, null, List.of()));
+        } else if (row.done() || "failed".equals(row.status())) {
             for (String s : stages) {
                 String st;
                 String msg = null;

@@ -109,6 +109,16 @@ class AllurePartTest {
     }
 
     @Test
+    void aFailureOutsideTheSpecsStagesIsOneFailedStep() throws IOException {
+        Path error = in.results().resolve("cells").resolve(ResultsFixture.FAILED.id()).resolve("error.txt");
+        Files.writeString(error, "OutOfMemoryError: no stage\n");
+        in = ReportInputs.read(in.results());
+        JsonNode failed = write(tmp.resolve("out")).get(ResultsFixture.FAILED.id());
+        assertEquals(List.of("error:failed"), steps(failed));
+        assertEquals("OutOfMemoryError: no stage", failed.at("/steps/0/statusDetails/message").asText());
+    }
+
+    @Test
     void theRunCaseAttachesTheReportsTablesAndFigures() throws IOException {
         Path out = tmp.resolve("out");
         Files.createDirectories(out.resolve("tables"));
