@@ -51,10 +51,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * A cell is {@code passed} when done, {@code failed} when failed (its error line as message), {@code skipped} when
  * pending (not run), {@code broken} when incomplete (killed or still running).
  *
- * <p>Each cell has one step per stage of the spec's {@code metrics} section (parameters: the stage's metrics). The
- * results folder does not record stage times, so steps have no durations, unless run.json's cell entry carries
- * {@code stages: {name: seconds}}; then steps get durations laid end to end from the first session's start (the
- * durations are right, their place on the timeline is not).
+ * <p>Each cell has one step per stage of the spec's {@code metrics} section (parameters: the stage's metrics), with
+ * the duration run.json's cell entry records ({@code seconds: {stage: s}}, the stage's own time without the shared
+ * setup); steps are laid end to end from the first session's start (the durations are right, their place on the
+ * timeline is not). Folders written before stage times were recorded give steps without durations.
  */
 public final class AllureResults {
     /** The folder under the report's out dir. */
@@ -193,7 +193,7 @@ public final class AllureResults {
         Map<String, Map<String, Double>> metrics = metricsByStage(in.table(), c.id());
         List<String> stages = new ArrayList<>(specStages);
         metrics.keySet().stream().filter(s -> !stages.contains(s)).forEach(stages::add);
-        Map<String, Double> seconds = stageSeconds(in.run().path("cells").path(c.id()).path("stages"));
+        Map<String, Double> seconds = stageSeconds(in.run().path("cells").path(c.id()).path("seconds"));
         String failedStage = row.error() == null ? null : stage(row.error().split(":", 2)[0].trim());
         String status;
         String message;
@@ -307,7 +307,7 @@ public final class AllureResults {
         return List.of();
     }
 
-    /** run.json's optional per-cell stage times ({@code stages: {name: seconds}} or {@code [{name, seconds}]}). */
+    /** run.json's per-cell stage times ({@code seconds: {stage: seconds, setup: seconds}}; older folders have none). */
     private static Map<String, Double> stageSeconds(JsonNode stages) {
         Map<String, Double> out = new LinkedHashMap<>();
         if (stages.isObject()) {
