@@ -10,6 +10,7 @@ import org.vistabench.report.ReportPart;
 import org.vistabench.report.SummaryTable;
 import org.vistabench.results.MetricsTable;
 import org.vistabench.run.ReportInputs;
+import org.vistabench.run.ReportParts;
 import org.vistabench.run.ResultsStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -41,7 +42,7 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         ReportInput in = ReportInputs.read(results);
         Report.write(in, out != null ? out : results.resolve("report"), new ReportPart.Options(html),
-                Report.standard());
+                ReportParts.standard());
         MetricsTable table = ResultsStore.readTable(results);
         SummaryTable summary = SummaryTable.of(table);
         Path file = results.resolve(ResultsStore.TABLES).resolve(SummaryTable.FILE);

@@ -15,13 +15,6 @@ public final class Report {
     public record Written(String part, List<Path> files) {
     }
 
-    /** The parts {@code report} (and the end of {@code run}) writes, in order. */
-    public static List<ReportPart> standard() {
-        // Allure attaches the tables and figures the parts before it wrote, so it comes after them
-        return List.of(new org.vistabench.report.allure.AllurePart(),
-                new org.vistabench.report.dashboard.DashboardPart());
-    }
-
     public static List<Written> write(ReportInput in, Path out, ReportPart.Options options, List<ReportPart> parts) {
         List<Written> all = new ArrayList<>();
         for (ReportPart p : parts) {
