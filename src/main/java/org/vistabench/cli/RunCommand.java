@@ -56,6 +56,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "A golden claim whose metrics are missing does not fail the run (NOT_EVALUATED).")
     boolean allowMissing;
 
+    @Option(names = "--no-progress", description = "No progress bars (cells, training, features, world build).")
+    boolean noProgress;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec command;
 
@@ -69,7 +72,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return RunJob.execute(new RunJob.Request(specFile, out, shard, cells, resume, allowMissing, progressBar),
+        return RunJob.execute(new RunJob.Request(specFile, out, shard, cells, resume, allowMissing,
+                        progressBar && !noProgress, !noProgress),
                 new RunJob.Collaborators(loader, expander, shardOf, providers, golden),
                 command.commandLine().getOut());
     }

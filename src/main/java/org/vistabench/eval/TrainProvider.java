@@ -100,7 +100,7 @@ public final class TrainProvider implements MetricProvider {
                 cons.put(l, new SaeConstraint(l, use, stats.meanSqNorm().get(l)));
             }
             Trainer trainer = new Trainer(cfg, backbone, prompt, trainFeats, train, cons,
-                    new Trainer.Options(ctx.cellDir(), ctx.resume(), true, cell.id(), null),
+                    new Trainer.Options(ctx.cellDir(), ctx.resume(), ctx.progress(), cell.id(), null),
                     cellManager.getDevice());
             double ceUntrained;
             try (Projector init = trainer.initialProjector(cellManager)) {

@@ -24,12 +24,14 @@ public final class RunJob {
     /**
      * What the user asked for.
      *
-     * @param out   results folder, or null for {@code results/<spec name>}
-     * @param shard null for every cell
-     * @param cells comma-separated cell-id globs, or null for every cell
+     * @param out         results folder, or null for {@code results/<spec name>}
+     * @param shard       null for every cell
+     * @param cells       comma-separated cell-id globs, or null for every cell
+     * @param progressBar the cells' progress bar
+     * @param progress    false under {@code --no-progress}: no progress bars at all (cells, training, features, world)
      */
     public record Request(Path specFile, Path out, Shard shard, String cells, boolean resume, boolean allowMissing,
-                          boolean progressBar) {
+                          boolean progressBar, boolean progress) {
     }
 
     /** The golden check as the run uses it (tests replace it). */
@@ -76,7 +78,7 @@ public final class RunJob {
             LOG.info("running {} of {} cells of {} into {} (stages: {})", selected.size(), total, r.specFile(), dir,
                     String.join(", ", runner.stageNames()));
             store.recordMatrix(matrix);
-            summary = runner.run(selected, store, new Runner.Options(r.resume(), r.progressBar()));
+            summary = runner.run(selected, store, new Runner.Options(r.resume(), r.progressBar(), r.progress()));
             int rows = store.rebuildTables().rows().size();
             stdout.println(runner.timeBreakdown());
             stdout.println("run: " + summary + " -> " + dir + " (" + rows + " metric rows in "

@@ -35,8 +35,14 @@ public final class Runner {
     /** The key of a cell's stage times that holds the time spent making shared objects (see run.json). */
     public static final String SETUP = "setup";
 
-    /** How to run: {@code resume} is passed to providers; the progress bar goes to stderr. */
-    public record Options(boolean resume, boolean progressBar) {
+    /**
+     * How to run: {@code resume} is passed to providers; the cells' progress bar goes to stderr when
+     * {@code progressBar}; {@code progress} allows the providers' own bars (training steps, features, world build).
+     */
+    public record Options(boolean resume, boolean progressBar, boolean progress) {
+        public Options(boolean resume, boolean progressBar) {
+            this(resume, progressBar, true);
+        }
     }
 
     private final Spec spec;
@@ -132,7 +138,7 @@ public final class Runner {
                     if (before == ResultsStore.Status.INCOMPLETE) {
                         LOG.info("{}: redoing an incomplete cell (its files are kept for the providers)", prefix);
                     }
-                    if (runCell(cell, prefix, store, shared, options.resume())) {
+                    if (runCell(cell, prefix, store, shared, options)) {
                         ok++;
                     } else {
                         failed.add(cell.id());
@@ -148,7 +154,7 @@ public final class Runner {
         return summary;
     }
 
-    private boolean runCell(Cell cell, String prefix, ResultsStore store, SharedObjects shared, boolean resume) {
+    private boolean runCell(Cell cell, String prefix, ResultsStore store, SharedObjects shared, Options options) {
         Path cellDir = store.beginCell(cell);
         Map<String, Object> artefacts = new LinkedHashMap<>();
         Map<String, Double> all = new TreeMap<>();
@@ -158,7 +164,7 @@ public final class Runner {
             for (MetricProvider stage : stages) {
                 Map<String, Object> params = spec.metrics().get(stage.name());
                 CellContext ctx = new Context(spec, cell, cellDir, params == null ? Map.of() : params, shared,
-                        artefacts, resume);
+                        artefacts, options.resume(), options.progress());
                 long t0 = System.nanoTime();
                 double setupBefore = shared.setupSeconds();
                 Map<String, Double> m;
@@ -279,7 +285,7 @@ public final class Runner {
 
     /** The {@link CellContext} one provider sees for one cell. */
     private record Context(Spec spec, Cell cell, Path cellDir, Map<String, Object> params, SharedObjects sharedObjects,
-                           Map<String, Object> artefacts, boolean resume) implements CellContext {
+                           Map<String, Object> artefacts, boolean resume, boolean progress) implements CellContext {
         @Override
         public <T> T shared(String key, Supplier<T> make) {
             return sharedObjects.get(key, make);
