@@ -32,7 +32,8 @@ import picocli.CommandLine;
             "                                                        first of 4 shards (join them with 'merge')",
             "  vistabench run specs/mini.yaml --cells '*__early__*'  only cells whose id matches",
             "", "Exit codes: 0 ok and all claims hold, 1 a golden claim failed, 2 spec or usage error,",
-            "            3 a cell failed to run (the others still ran), 4 unexpected internal error."})
+            "            3 a cell failed to run (the others still ran), 4 unexpected internal error,",
+            "            143 stopped by SIGTERM (130: SIGINT) at a safe point: continue with --resume."})
 public final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "The spec file (YAML).")
     Path specFile;

@@ -10,6 +10,7 @@ import java.util.function.ToIntBiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vistabench.core.ExitCodes;
+import org.vistabench.core.StopRequest;
 import org.vistabench.eval.MetricProvider;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;
@@ -53,13 +54,17 @@ public final class RunJob {
     private RunJob() {
     }
 
-    /** Runs the request, printing the summary and the claims table to {@code stdout}; returns the exit code. */
+    /**
+     * Runs the request, printing the summary and the claims table to {@code stdout}; returns the exit code. SIGTERM
+     * or SIGINT during the run stop it at its next safe point ({@link StopOnSignal}): the session is recorded as
+     * stopped, the lock released, one line says where it stopped and how to continue, and the exit code is 128 + the
+     * signal's number (143 for SIGTERM).
+     */
     public static int execute(Request r, Collaborators c, PrintWriter stdout) {
         // Everything that can be wrong with the spec or the options fails here, before the folder is touched.
         Spec spec = c.loader().apply(r.specFile());
         List<Cell> matrix = c.expander().apply(spec);
         List<Cell> selected = matrix;
-        int total = selected.size();
         if (r.cells() != null) {
             selected = CellGlob.parse(r.cells()).select(selected);
         }
@@ -68,7 +73,22 @@ public final class RunJob {
         }
         Runner runner = new Runner(spec, c.providers().get());
         Path dir = r.out() != null ? r.out() : Path.of("results", spec.name());
+        try (StopOnSignal signals = StopOnSignal.install(System.err)) {
+            StopRequest.check("before the run started (nothing was written to " + dir + ")");
+            return run(r, c, spec, matrix, selected, runner, dir, stdout);
+        } catch (StopRequest.Stopped s) {
+            Request again = new Request(r.specFile(), dir, r.shard(), r.cells(), true, r.allowMissing(),
+                    r.progressBar(), r.progress());
+            stdout.println("vistabench: " + s.getMessage() + "; continue with: vistabench " + describe(again)
+                    + " --out " + dir);
+            stdout.flush();
+            return s.exitCode();
+        }
+    }
 
+    private static int run(Request r, Collaborators c, Spec spec, List<Cell> matrix, List<Cell> selected,
+                           Runner runner, Path dir, PrintWriter stdout) {
+        int total = matrix.size();
         int goldenExit = ExitCodes.OK;
         RunSummary summary;
         try (ResultsStore store = ResultsStore.open(dir, spec, r.resume(), describe(r))) {
@@ -78,7 +98,13 @@ public final class RunJob {
             LOG.info("running {} of {} cells of {} into {} (stages: {})", selected.size(), total, r.specFile(), dir,
                     String.join(", ", runner.stageNames()));
             store.recordMatrix(matrix);
-            summary = runner.run(selected, store, new Runner.Options(r.resume(), r.progressBar(), r.progress()));
+            try {
+                summary = runner.run(selected, store, new Runner.Options(r.resume(), r.progressBar(),
+                        r.progress()));
+            } catch (StopRequest.Stopped s) {
+                store.stopped();
+                throw s;
+            }
             int rows = store.rebuildTables().rows().size();
             stdout.println(runner.timeBreakdown());
             stdout.println("run: " + summary + " -> " + dir + " (" + rows + " metric rows in "

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vistabench.cell.CellContext;
 import org.vistabench.core.ExitCodes;
+import org.vistabench.core.StopRequest;
 import org.vistabench.core.VistaException;
 import org.vistabench.eval.MetricProvider;
 import org.vistabench.spec.Cell;
@@ -119,7 +120,12 @@ public final class Runner {
         return stages.stream().map(MetricProvider::name).toList();
     }
 
-    /** Runs {@code cells} (already filtered) into {@code store}, then records the session's end in its manifest. */
+    /**
+     * Runs {@code cells} (already filtered) into {@code store}, then records the session's end in its manifest.
+     *
+     * @throws StopRequest.Stopped when a signal asked to stop: seen between cells and stages, and by the trainer at
+     *     its step boundaries; the cell it interrupted is left incomplete (not failed) for {@code --resume}
+     */
     public RunSummary run(List<Cell> cells, ResultsStore store, Options options) {
         store.register(cells);
         int ok = 0;
@@ -130,6 +136,7 @@ public final class Runner {
             for (int i = 0; i < n; i++) {
                 Cell cell = cells.get(i);
                 String prefix = "[" + (i + 1) + "/" + n + "] " + cell.id();
+                StopRequest.check("before cell " + cell.id() + " (" + (i + 1) + " of " + n + ")");
                 ResultsStore.Status before = store.status(cell);
                 if (before == ResultsStore.Status.DONE) {
                     LOG.warn("{}: skipped, done in an earlier session", prefix);
@@ -162,6 +169,11 @@ public final class Runner {
         double setup0 = shared.setupSeconds();
         try {
             for (MetricProvider stage : stages) {
+                if (StopRequest.requested() && stage != stages.get(0)) {
+                    keepSeconds(store, cell, seconds);
+                    StopRequest.check("before stage " + stage.name() + " of cell " + cell.id()
+                            + " (the cell is left incomplete: --resume redoes it)");
+                }
                 Map<String, Object> params = spec.metrics().get(stage.name());
                 CellContext ctx = new Context(spec, cell, cellDir, params == null ? Map.of() : params, shared,
                         artefacts, options.resume(), options.progress());
@@ -171,20 +183,24 @@ public final class Runner {
                 try {
                     m = stage.compute(ctx);
                 } catch (Throwable t) {
+                    if (t instanceof StopRequest.Stopped stop) {
+                        timed(seconds, stage, t0, shared, setupBefore, setup0);
+                        keepSeconds(store, cell, seconds);
+                        LOG.warn("{} {}: {}", prefix, stage.name(), stop.getMessage());
+                        throw stop; // not a failure: the cell stays incomplete for --resume
+                    }
                     if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
                         throw (VirtualMachineError) t; // the JVM itself is in trouble: no point going on
                     }
                     timed(seconds, stage, t0, shared, setupBefore, setup0);
-                    store.cellSeconds(cell, seconds);
-                    seconds.forEach((k, v) -> totals.merge(k, v, Double::sum));
+                    keepSeconds(store, cell, seconds);
                     fail(store, cell, prefix, stage, seconds(t0), describe(t), stackTrace(t));
                     return false;
                 }
                 double own = timed(seconds, stage, t0, shared, setupBefore, setup0);
                 String bad = check(stage, m, all);
                 if (bad != null) {
-                    store.cellSeconds(cell, seconds);
-                    seconds.forEach((k, v) -> totals.merge(k, v, Double::sum));
+                    keepSeconds(store, cell, seconds);
                     fail(store, cell, prefix, stage, seconds(t0), bad, null);
                     return false;
                 }
@@ -194,13 +210,18 @@ public final class Runner {
                         setup >= 0.05 ? String.format(Locale.ROOT, " (+ %.1f s setup: world, models, features)", setup)
                                 : "", brief(m));
             }
-            store.cellSeconds(cell, seconds);
-            seconds.forEach((k, v) -> totals.merge(k, v, Double::sum));
+            keepSeconds(store, cell, seconds);
             store.cellDone(cell, all);
             return true;
         } finally {
             SharedObjects.closeAll(artefacts.values(), "artefact of " + cell.id());
         }
+    }
+
+    /** Records a cell's stage times in the store and adds them to the run's totals. */
+    private void keepSeconds(ResultsStore store, Cell cell, Map<String, Double> seconds) {
+        store.cellSeconds(cell, seconds);
+        seconds.forEach((k, v) -> totals.merge(k, v, Double::sum));
     }
 
     /**
