@@ -30,9 +30,10 @@ public final class RunJob {
      * @param cells       comma-separated cell-id globs, or null for every cell
      * @param progressBar the cells' progress bar
      * @param progress    false under {@code --no-progress}: no progress bars at all (cells, training, features, world)
+     * @param maxMemory   {@code --max-memory} in bytes, or null for what the machine has available
      */
     public record Request(Path specFile, Path out, Shard shard, String cells, boolean resume, boolean allowMissing,
-                          boolean progressBar, boolean progress) {
+                          boolean progressBar, boolean progress, Long maxMemory) {
     }
 
     /** The golden check as the run uses it (tests replace it). */
@@ -74,11 +75,13 @@ public final class RunJob {
         Runner runner = new Runner(spec, c.providers().get());
         Path dir = r.out() != null ? r.out() : Path.of("results", spec.name());
         try (StopOnSignal signals = StopOnSignal.install(System.err)) {
+            MemoryCheck.check(spec, selected, r.maxMemory() == null ? MemoryCheck.machine()
+                    : new MemoryCheck.Limit(r.maxMemory(), "--max-memory", true), r.progress());
             StopRequest.check("before the run started (nothing was written to " + dir + ")");
             return run(r, c, spec, matrix, selected, runner, dir, stdout);
         } catch (StopRequest.Stopped s) {
             Request again = new Request(r.specFile(), dir, r.shard(), r.cells(), true, r.allowMissing(),
-                    r.progressBar(), r.progress());
+                    r.progressBar(), r.progress(), r.maxMemory());
             stdout.println("vistabench: " + s.getMessage() + "; continue with: vistabench " + describe(again)
                     + " --out " + dir);
             stdout.flush();
@@ -139,6 +142,9 @@ public final class RunJob {
         }
         if (r.cells() != null) {
             parts.add("--cells '" + r.cells() + "'");
+        }
+        if (r.maxMemory() != null) {
+            parts.add("--max-memory " + r.maxMemory());
         }
         return String.join(" ", parts);
     }

@@ -21,6 +21,6 @@
  * last finite values. Checkpoints ({@link org.vistabench.train.TrainCheckpoint}) hold the projector, AdamW's moments
  * and the data order, written atomically every {@code checkpoint_every} steps, at the end, and at the step boundary
  * where a SIGTERM stops the run ({@code core.StopRequest}); a resumed run is bit-identical to an uninterrupted one on
- * CPU. {@code trace.csv} has one row per step.
+ * CPU. {@link org.vistabench.train.MemoryEstimate} estimates a cell's peak memory before it starts. {@code trace.csv} has one row per step.
  */
 package org.vistabench.train;

@@ -66,7 +66,7 @@ class StopAtSafePointTest {
     }
 
     private int run(Spec spec, MetricProvider stopper, Path out, boolean resume, StringWriter stdout) {
-        RunJob.Request r = new RunJob.Request(spec.file(), out, null, null, resume, false, false, false);
+        RunJob.Request r = new RunJob.Request(spec.file(), out, null, null, resume, false, false, false, null);
         RunJob.Collaborators c = new RunJob.Collaborators(p -> spec, TestSpecs::cells, RunFixtures::shardOf,
                 () -> List.of(new FakeProvider(), stopper), (dir, golden, allow) -> null);
         return RunJob.execute(r, c, new PrintWriter(stdout, true));
