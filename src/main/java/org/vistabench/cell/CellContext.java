@@ -26,4 +26,9 @@ public interface CellContext {
 
     /** True under {@code --resume}: a provider may continue from its own checkpoints in {@link #cellDir()}. */
     boolean resume();
+
+    /** False under {@code run --no-progress}: the provider draws no progress bars (training, features, world build). */
+    default boolean progress() {
+        return true;
+    }
 }

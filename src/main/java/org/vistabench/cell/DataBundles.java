@@ -5,6 +5,7 @@ import org.vistabench.core.ExitCodes;
 import org.vistabench.core.VistaException;
 import org.vistabench.spec.Spec;
 import org.vistabench.world.World;
+import org.vistabench.world.WorldBuilder;
 
 /** Opens the dataset a spec names (the mini world, or COCO-format data). */
 final class DataBundles {
@@ -22,7 +23,9 @@ final class DataBundles {
 
     /** The spec's mini world, built or verified once per run. */
     static World world(CellContext ctx) {
-        return ctx.shared("world", () -> World.ensure(ctx.spec().world(), null));
+        WorldBuilder.Options d = WorldBuilder.Options.defaults();
+        return ctx.shared("world", () -> World.ensure(ctx.spec().world(), null,
+                new WorldBuilder.Options(d.threads(), d.force(), ctx.progress())));
     }
 
     static Path resolveWorldPath(CellContext ctx, String ref) {

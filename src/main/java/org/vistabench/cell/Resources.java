@@ -93,7 +93,7 @@ public final class Resources {
             long[] ids = s.imageIds().stream().mapToLong(Long::longValue).toArray();
             FeatureKey key = new FeatureKey(enc.id(), enc.weightsHash(), enc.layer(), enc.tokens(), data.id() + "/"
                     + split, "ImageProcessor.forModel/v1", FeatureCache.hashIds(ids));
-            FeatureCache cache = new FeatureCache(featureCacheRoot(ctx), true);
+            FeatureCache cache = new FeatureCache(featureCacheRoot(ctx), ctx.progress());
             return cache.getOrCompute(key, ids, (from, to) -> {
                 List<java.awt.image.BufferedImage> imgs = new ArrayList<>();
                 for (int i = from; i < to; i++) {

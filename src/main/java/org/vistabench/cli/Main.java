@@ -23,7 +23,8 @@ import picocli.CommandLine;
             "  vistabench plan specs/mini.yaml --shards 3  list cells and their shards",
             "  vistabench world build                      build (or verify) the mini world",
             "", "Exit codes: 0 ok and all claims hold; 1 a golden claim failed;",
-            "  2 spec or usage error; 3 a cell failed to run; 4 unexpected internal error."})
+            "  2 spec or usage error; 3 a cell failed to run; 4 unexpected internal error;",
+            "  143 (130) run stopped by SIGTERM (SIGINT) at a safe point: continue with --resume."})
 public final class Main implements Runnable {
     @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of unexpected errors.")
@@ -59,7 +60,7 @@ public final class Main implements Runnable {
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            boolean debug = parsed.hasMatchedOption("--debug");
+            boolean debug = debug(parsed);
             if (ex instanceof FileErrorsException fe && !fe.errors().isEmpty()) {
                 fe.errors().forEach(e -> c.getErr().println("error: " + e)); // one located problem a line
             } else if (ex instanceof SpecException se && !se.errors().isEmpty()) {
@@ -81,6 +82,20 @@ public final class Main implements Runnable {
             return ExitCodes.INTERNAL;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * Whether {@code --debug} was given at any level: before the subcommand ({@code vistabench --debug run}) or after
+     * it ({@code vistabench run --debug}, {@code vistabench world build --debug}); picocli records an inherited option
+     * in the parse result of the command it follows.
+     */
+    static boolean debug(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String oneLine(String s) {

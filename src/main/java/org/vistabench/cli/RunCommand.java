@@ -9,6 +9,7 @@ import java.util.function.ToIntBiFunction;
 import org.vistabench.core.VistaException;
 import org.vistabench.eval.MetricProvider;
 import org.vistabench.run.GoldenGate;
+import org.vistabench.run.MemoryCheck;
 import org.vistabench.run.RunJob;
 import org.vistabench.run.Runner;
 import org.vistabench.run.Shard;
@@ -31,8 +32,9 @@ import picocli.CommandLine;
             "  vistabench run specs/mini.yaml --shard 0/4 --out results/mini-s0",
             "                                                        first of 4 shards (join them with 'merge')",
             "  vistabench run specs/mini.yaml --cells '*__early__*'  only cells whose id matches",
-            "", "Exit codes: 0 ok and all claims hold, 1 a golden claim failed, 2 spec or usage error,",
-            "            3 a cell failed to run (the others still ran), 4 unexpected internal error."})
+            "", "Exit codes: 0 ok and all claims hold, 1 a golden claim failed, 2 spec or usage error (or a cell",
+            "            would not fit in memory), 3 a cell failed to run (the others still ran), 4 unexpected",
+            "            internal error, 143 stopped by SIGTERM (130: SIGINT) at a safe point: continue with --resume."})
 public final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "The spec file (YAML).")
     Path specFile;
@@ -56,6 +58,14 @@ public final class RunCommand implements Callable<Integer> {
             description = "A golden claim whose metrics are missing does not fail the run (NOT_EVALUATED).")
     boolean allowMissing;
 
+    @Option(names = "--max-memory", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Refuse cells whose estimated peak memory exceeds SIZE (e.g. 3g, 512m; default: the"
+                    + " memory available on this machine). Nothing is written when a cell is refused (exit 2).")
+    Long maxMemory;
+
+    @Option(names = "--no-progress", description = "No progress bars (cells, training, features, world build).")
+    boolean noProgress;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec command;
 
@@ -69,9 +79,22 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return RunJob.execute(new RunJob.Request(specFile, out, shard, cells, resume, allowMissing, progressBar),
+        return RunJob.execute(new RunJob.Request(specFile, out, shard, cells, resume, allowMissing,
+                        progressBar && !noProgress, !noProgress, maxMemory),
                 new RunJob.Collaborators(loader, expander, shardOf, providers, golden),
                 command.commandLine().getOut());
+    }
+
+    /** {@code --max-memory} text to bytes; a bad value is a usage error (exit 2) quoting it. */
+    static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return MemoryCheck.parseSize(value);
+            } catch (VistaException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** {@code --shard} text to a {@link Shard}; a bad value is a usage error (exit 2) quoting it. */

@@ -2,11 +2,14 @@ package org.vistabench.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.vistabench.cell.SpecFiles;
 import org.vistabench.core.ExitCodes;
 import org.vistabench.core.FileErrorsException;
 import org.vistabench.golden.GoldenFit;
+import org.vistabench.run.MemoryCheck;
+import org.vistabench.spec.Cell;
 import org.vistabench.spec.MatrixExpander;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecError;
@@ -25,6 +28,8 @@ import picocli.CommandLine.Parameters;
             "layers exist in the models' configs; and its golden file: well",
             "formed, every claim's metrics from a provider the spec runs, its selections",
             "naming the spec's encoders, LLMs, layer sets and controls.",
+            "Warns when a cell's estimated peak memory exceeds what this machine has",
+            "(models read from their config files; a mini world not built yet is skipped).",
             "Reports every problem at once as file:line:col: key.path: message.",
             "Writes nothing."},
         footer = {"", "Examples:",
@@ -62,7 +67,9 @@ public final class ValidateCommand implements Callable<Integer> {
             return e.exitCode();
         }
         spec.sameLayerSetWarnings().forEach(w -> command.commandLine().getErr().println("warning: " + w));
-        command.commandLine().getOut().println("ok: " + MatrixExpander.expand(spec).size() + " cells");
+        List<Cell> cells = MatrixExpander.expand(spec);
+        MemoryCheck.warnings(spec, cells).forEach(w -> command.commandLine().getErr().println("warning: " + w));
+        command.commandLine().getOut().println("ok: " + cells.size() + " cells");
         return ExitCodes.OK;
     }
 

@@ -23,6 +23,7 @@ import org.vistabench.model.sae.Sae;
 import org.vistabench.model.vlm.LmBackbone;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.LayerSet;
+import org.vistabench.train.AllocationFailure;
 import org.vistabench.train.Evaluator;
 import org.vistabench.train.SaeConstraint;
 import org.vistabench.train.TextStats;
@@ -53,12 +54,24 @@ public final class TrainProvider implements MetricProvider {
         return "train";
     }
 
+    /** Trains and measures; a failed allocation fails the cell with a line that says so ({@link AllocationFailure}). */
     @Override
     public Map<String, Double> compute(CellContext ctx) throws Exception {
-        Cell cell = ctx.cell();
         if (ctx.spec().train() == null) {
             throw new VistaException(ExitCodes.USAGE, ctx.spec().file() + ": metrics.train needs a train: section");
         }
+        try {
+            return train(ctx);
+        } catch (OutOfMemoryError | RuntimeException e) {
+            if (AllocationFailure.is(e)) {
+                throw AllocationFailure.cellFailure(ctx.cell().id(), ctx.spec().train().batch(), e);
+            }
+            throw e;
+        }
+    }
+
+    private Map<String, Double> train(CellContext ctx) {
+        Cell cell = ctx.cell();
         TrainConfig cfg = TrainConfig.from(ctx.spec().train(), cell.seed());
         String question = Resources.param(ctx.params(), "prompt", Resources.DEFAULT_QUESTION);
         LmBundle lm = Resources.lm(ctx);
@@ -100,7 +113,7 @@ public final class TrainProvider implements MetricProvider {
                 cons.put(l, new SaeConstraint(l, use, stats.meanSqNorm().get(l)));
             }
             Trainer trainer = new Trainer(cfg, backbone, prompt, trainFeats, train, cons,
-                    new Trainer.Options(ctx.cellDir(), ctx.resume(), true, cell.id(), null),
+                    new Trainer.Options(ctx.cellDir(), ctx.resume(), ctx.progress(), cell.id(), null),
                     cellManager.getDevice());
             double ceUntrained;
             try (Projector init = trainer.initialProjector(cellManager)) {

@@ -247,14 +247,27 @@ public final class ResultsStore implements AutoCloseable {
         writeManifest();
     }
 
+    /**
+     * Ends this session as {@code stopped}: a signal asked it to stop at a safe point, and the cell it interrupted is
+     * left incomplete for {@code --resume} (the lock stays until {@link #close()}).
+     */
+    public void stopped() {
+        finishAs("stopped");
+    }
+
+    /** Ends the session with the counts of its cells' recorded statuses. */
+    private void finishAs(String how) {
+        int ok = (int) cells.values().stream().filter(c -> c.status().equals("done")).count();
+        int bad = (int) cells.values().stream().filter(c -> c.status().equals("failed")).count();
+        finish(how, ok, bad, 0);
+    }
+
     /** Ends the session (as {@code failed} if {@link #finish} was not called) and releases the lock. */
     @Override
     public void close() {
         try {
             if (!finished) {
-                int ok = (int) cells.values().stream().filter(c -> c.status().equals("done")).count();
-                int bad = (int) cells.values().stream().filter(c -> c.status().equals("failed")).count();
-                finish("failed", ok, bad, 0);
+                finishAs("failed");
             }
         } catch (RuntimeException e) {
             LOG.warn("cannot record the end of this session in {}: {}", dir.resolve(MANIFEST), e.getMessage());

@@ -10,6 +10,7 @@ import java.util.function.ToIntBiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vistabench.core.ExitCodes;
+import org.vistabench.core.StopRequest;
 import org.vistabench.eval.MetricProvider;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;
@@ -24,12 +25,15 @@ public final class RunJob {
     /**
      * What the user asked for.
      *
-     * @param out   results folder, or null for {@code results/<spec name>}
-     * @param shard null for every cell
-     * @param cells comma-separated cell-id globs, or null for every cell
+     * @param out         results folder, or null for {@code results/<spec name>}
+     * @param shard       null for every cell
+     * @param cells       comma-separated cell-id globs, or null for every cell
+     * @param progressBar the cells' progress bar
+     * @param progress    false under {@code --no-progress}: no progress bars at all (cells, training, features, world)
+     * @param maxMemory   {@code --max-memory} in bytes, or null for what the machine has available
      */
     public record Request(Path specFile, Path out, Shard shard, String cells, boolean resume, boolean allowMissing,
-                          boolean progressBar) {
+                          boolean progressBar, boolean progress, Long maxMemory) {
     }
 
     /** The golden check as the run uses it (tests replace it). */
@@ -51,13 +55,17 @@ public final class RunJob {
     private RunJob() {
     }
 
-    /** Runs the request, printing the summary and the claims table to {@code stdout}; returns the exit code. */
+    /**
+     * Runs the request, printing the summary and the claims table to {@code stdout}; returns the exit code. SIGTERM
+     * or SIGINT during the run stop it at its next safe point ({@link StopOnSignal}): the session is recorded as
+     * stopped, the lock released, one line says where it stopped and how to continue, and the exit code is 128 + the
+     * signal's number (143 for SIGTERM).
+     */
     public static int execute(Request r, Collaborators c, PrintWriter stdout) {
         // Everything that can be wrong with the spec or the options fails here, before the folder is touched.
         Spec spec = c.loader().apply(r.specFile());
         List<Cell> matrix = c.expander().apply(spec);
         List<Cell> selected = matrix;
-        int total = selected.size();
         if (r.cells() != null) {
             selected = CellGlob.parse(r.cells()).select(selected);
         }
@@ -66,7 +74,24 @@ public final class RunJob {
         }
         Runner runner = new Runner(spec, c.providers().get());
         Path dir = r.out() != null ? r.out() : Path.of("results", spec.name());
+        try (StopOnSignal signals = StopOnSignal.install(System.err)) {
+            MemoryCheck.check(spec, selected, r.maxMemory() == null ? MemoryCheck.machine()
+                    : new MemoryCheck.Limit(r.maxMemory(), "--max-memory", true), r.progress());
+            StopRequest.check("before the run started (nothing was written to " + dir + ")");
+            return run(r, c, spec, matrix, selected, runner, dir, stdout);
+        } catch (StopRequest.Stopped s) {
+            Request again = new Request(r.specFile(), dir, r.shard(), r.cells(), true, r.allowMissing(),
+                    r.progressBar(), r.progress(), r.maxMemory());
+            stdout.println("vistabench: " + s.getMessage() + "; continue with: vistabench " + describe(again)
+                    + " --out " + dir);
+            stdout.flush();
+            return s.exitCode();
+        }
+    }
 
+    private static int run(Request r, Collaborators c, Spec spec, List<Cell> matrix, List<Cell> selected,
+                           Runner runner, Path dir, PrintWriter stdout) {
+        int total = matrix.size();
         int goldenExit = ExitCodes.OK;
         RunSummary summary;
         try (ResultsStore store = ResultsStore.open(dir, spec, r.resume(), describe(r))) {
@@ -76,7 +101,13 @@ public final class RunJob {
             LOG.info("running {} of {} cells of {} into {} (stages: {})", selected.size(), total, r.specFile(), dir,
                     String.join(", ", runner.stageNames()));
             store.recordMatrix(matrix);
-            summary = runner.run(selected, store, new Runner.Options(r.resume(), r.progressBar()));
+            try {
+                summary = runner.run(selected, store, new Runner.Options(r.resume(), r.progressBar(),
+                        r.progress()));
+            } catch (StopRequest.Stopped s) {
+                store.stopped();
+                throw s;
+            }
             int rows = store.rebuildTables().rows().size();
             stdout.println(runner.timeBreakdown());
             stdout.println("run: " + summary + " -> " + dir + " (" + rows + " metric rows in "
@@ -111,6 +142,9 @@ public final class RunJob {
         }
         if (r.cells() != null) {
             parts.add("--cells '" + r.cells() + "'");
+        }
+        if (r.maxMemory() != null) {
+            parts.add("--max-memory " + r.maxMemory());
         }
         return String.join(" ", parts);
     }

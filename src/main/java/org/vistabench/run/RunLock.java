@@ -21,7 +21,8 @@ import org.vistabench.io.Json;
 /**
  * {@code run.lock} in a results folder: one run (or merge) writes a folder at a time. The file is created with
  * {@code CREATE_NEW}, so of two runs racing for it exactly one wins. A lock left by a dead process (killed, machine
- * rebooted) is taken over with a WARN. The lock is released on {@link #close()} and, for SIGTERM, by a shutdown hook.
+ * rebooted) is taken over with a WARN. The lock is released on {@link #close()}: a run stopped by SIGTERM unwinds to it
+ * ({@link StopOnSignal}); a shutdown hook releases it when the JVM exits any other way (System.exit, a second signal).
  */
 public final class RunLock implements AutoCloseable {
     public static final String FILE = "run.lock";

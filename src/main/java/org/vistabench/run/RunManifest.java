@@ -41,7 +41,8 @@ public record RunManifest(int format, SpecCopy spec, long seed, List<Long> seeds
      *
      * @param command   what it was: {@code run}, {@code run --resume --shard 0/3}, {@code merge a b}
      * @param ended     null while it runs (or when it was killed)
-     * @param status    {@code running}, {@code finished}, {@code failed} (an exception ended it)
+     * @param status    {@code running}, {@code finished}, {@code failed} (an exception ended it), {@code stopped} (a
+     *                  signal stopped it at a safe point; {@code --resume} continues it)
      * @param git       the code this session ran (a resume may run newer code than the first session)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)

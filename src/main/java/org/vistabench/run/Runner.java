@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vistabench.cell.CellContext;
 import org.vistabench.core.ExitCodes;
+import org.vistabench.core.StopRequest;
 import org.vistabench.core.VistaException;
 import org.vistabench.eval.MetricProvider;
 import org.vistabench.spec.Cell;
@@ -35,8 +36,14 @@ public final class Runner {
     /** The key of a cell's stage times that holds the time spent making shared objects (see run.json). */
     public static final String SETUP = "setup";
 
-    /** How to run: {@code resume} is passed to providers; the progress bar goes to stderr. */
-    public record Options(boolean resume, boolean progressBar) {
+    /**
+     * How to run: {@code resume} is passed to providers; the cells' progress bar goes to stderr when
+     * {@code progressBar}; {@code progress} allows the providers' own bars (training steps, features, world build).
+     */
+    public record Options(boolean resume, boolean progressBar, boolean progress) {
+        public Options(boolean resume, boolean progressBar) {
+            this(resume, progressBar, true);
+        }
     }
 
     private final Spec spec;
@@ -113,7 +120,12 @@ public final class Runner {
         return stages.stream().map(MetricProvider::name).toList();
     }
 
-    /** Runs {@code cells} (already filtered) into {@code store}, then records the session's end in its manifest. */
+    /**
+     * Runs {@code cells} (already filtered) into {@code store}, then records the session's end in its manifest.
+     *
+     * @throws StopRequest.Stopped when a signal asked to stop: seen between cells and stages, and by the trainer at
+     *     its step boundaries; the cell it interrupted is left incomplete (not failed) for {@code --resume}
+     */
     public RunSummary run(List<Cell> cells, ResultsStore store, Options options) {
         store.register(cells);
         int ok = 0;
@@ -124,6 +136,7 @@ public final class Runner {
             for (int i = 0; i < n; i++) {
                 Cell cell = cells.get(i);
                 String prefix = "[" + (i + 1) + "/" + n + "] " + cell.id();
+                StopRequest.check("before cell " + cell.id() + " (" + (i + 1) + " of " + n + ")");
                 ResultsStore.Status before = store.status(cell);
                 if (before == ResultsStore.Status.DONE) {
                     LOG.warn("{}: skipped, done in an earlier session", prefix);
@@ -132,7 +145,7 @@ public final class Runner {
                     if (before == ResultsStore.Status.INCOMPLETE) {
                         LOG.info("{}: redoing an incomplete cell (its files are kept for the providers)", prefix);
                     }
-                    if (runCell(cell, prefix, store, shared, options.resume())) {
+                    if (runCell(cell, prefix, store, shared, options)) {
                         ok++;
                     } else {
                         failed.add(cell.id());
@@ -148,7 +161,7 @@ public final class Runner {
         return summary;
     }
 
-    private boolean runCell(Cell cell, String prefix, ResultsStore store, SharedObjects shared, boolean resume) {
+    private boolean runCell(Cell cell, String prefix, ResultsStore store, SharedObjects shared, Options options) {
         Path cellDir = store.beginCell(cell);
         Map<String, Object> artefacts = new LinkedHashMap<>();
         Map<String, Double> all = new TreeMap<>();
@@ -156,29 +169,38 @@ public final class Runner {
         double setup0 = shared.setupSeconds();
         try {
             for (MetricProvider stage : stages) {
+                if (StopRequest.requested() && stage != stages.get(0)) {
+                    keepSeconds(store, cell, seconds);
+                    StopRequest.check("before stage " + stage.name() + " of cell " + cell.id()
+                            + " (the cell is left incomplete: --resume redoes it)");
+                }
                 Map<String, Object> params = spec.metrics().get(stage.name());
                 CellContext ctx = new Context(spec, cell, cellDir, params == null ? Map.of() : params, shared,
-                        artefacts, resume);
+                        artefacts, options.resume(), options.progress());
                 long t0 = System.nanoTime();
                 double setupBefore = shared.setupSeconds();
                 Map<String, Double> m;
                 try {
                     m = stage.compute(ctx);
                 } catch (Throwable t) {
+                    if (t instanceof StopRequest.Stopped stop) {
+                        timed(seconds, stage, t0, shared, setupBefore, setup0);
+                        keepSeconds(store, cell, seconds);
+                        LOG.warn("{} {}: {}", prefix, stage.name(), stop.getMessage());
+                        throw stop; // not a failure: the cell stays incomplete for --resume
+                    }
                     if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
                         throw (VirtualMachineError) t; // the JVM itself is in trouble: no point going on
                     }
                     timed(seconds, stage, t0, shared, setupBefore, setup0);
-                    store.cellSeconds(cell, seconds);
-                    seconds.forEach((k, v) -> totals.merge(k, v, Double::sum));
+                    keepSeconds(store, cell, seconds);
                     fail(store, cell, prefix, stage, seconds(t0), describe(t), stackTrace(t));
                     return false;
                 }
                 double own = timed(seconds, stage, t0, shared, setupBefore, setup0);
                 String bad = check(stage, m, all);
                 if (bad != null) {
-                    store.cellSeconds(cell, seconds);
-                    seconds.forEach((k, v) -> totals.merge(k, v, Double::sum));
+                    keepSeconds(store, cell, seconds);
                     fail(store, cell, prefix, stage, seconds(t0), bad, null);
                     return false;
                 }
@@ -188,13 +210,18 @@ public final class Runner {
                         setup >= 0.05 ? String.format(Locale.ROOT, " (+ %.1f s setup: world, models, features)", setup)
                                 : "", brief(m));
             }
-            store.cellSeconds(cell, seconds);
-            seconds.forEach((k, v) -> totals.merge(k, v, Double::sum));
+            keepSeconds(store, cell, seconds);
             store.cellDone(cell, all);
             return true;
         } finally {
             SharedObjects.closeAll(artefacts.values(), "artefact of " + cell.id());
         }
+    }
+
+    /** Records a cell's stage times in the store and adds them to the run's totals. */
+    private void keepSeconds(ResultsStore store, Cell cell, Map<String, Double> seconds) {
+        store.cellSeconds(cell, seconds);
+        seconds.forEach((k, v) -> totals.merge(k, v, Double::sum));
     }
 
     /**
@@ -279,7 +306,7 @@ public final class Runner {
 
     /** The {@link CellContext} one provider sees for one cell. */
     private record Context(Spec spec, Cell cell, Path cellDir, Map<String, Object> params, SharedObjects sharedObjects,
-                           Map<String, Object> artefacts, boolean resume) implements CellContext {
+                           Map<String, Object> artefacts, boolean resume, boolean progress) implements CellContext {
         @Override
         public <T> T shared(String key, Supplier<T> make) {
             return sharedObjects.get(key, make);

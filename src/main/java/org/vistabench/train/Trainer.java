@@ -19,6 +19,7 @@ import me.tongfei.progressbar.ProgressBar;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vistabench.core.ExitCodes;
+import org.vistabench.core.StopRequest;
 import org.vistabench.core.VistaException;
 import org.vistabench.data.feature.FeatureSource;
 import org.vistabench.io.Sha256;
@@ -32,7 +33,8 @@ import org.vistabench.tensor.Precision;
  * Trains a projector between a frozen encoder's (cached) features and a frozen LM with the {@link VistaObjective}:
  * AdamW (torch semantics), warmup + cosine schedule, gradient-norm clipping (torch's {@code clip_grad_norm_}),
  * gradients zeroed after every step (DJL's collector never does), NaN/Inf stop the cell with the numbers, atomic
- * checkpoints every {@code checkpointEvery} steps and at the end, resumable bit-identically on CPU.
+ * checkpoints every {@code checkpointEvery} steps and at the end, resumable bit-identically on CPU. A stop requested
+ * by a signal ({@link StopRequest}) ends training at the next step boundary with a checkpoint of the steps done.
  *
  * <p>Only the projector's parameters require gradients: the LM and SAE weights are plain arrays, so autograd keeps
  * no gradient buffers for them.
@@ -156,6 +158,9 @@ public final class Trainer {
         TraceRow lastFinite = trace.isEmpty() ? null : trace.get(trace.size() - 1);
         try (ProgressBar pb = opts.progress() ? bar(start) : null) {
             for (int step = start; step < cfg.steps(); step++) {
+                if (StopRequest.requested()) {
+                    throw stopped(step, start, ckpt, traceFile, layers, trace, projector, adam, order);
+                }
                 long t0 = System.nanoTime();
                 int[] picks = order.next(cfg.batch());
                 double lr = schedule.at(step);
@@ -176,14 +181,40 @@ public final class Trainer {
                 int done = step + 1;
                 boolean last = done == cfg.steps();
                 if (ckpt != null && (last || (cfg.checkpointEvery() > 0 && done % cfg.checkpointEvery() == 0))) {
-                    // Trace first: a checkpoint never points past the rows on disk.
-                    TraceCsv.write(traceFile, layers, trace);
-                    TrainCheckpoint.save(ckpt, projector, adam, order, done, fingerprint);
+                    checkpoint(ckpt, traceFile, layers, trace, projector, adam, order, done);
                 }
             }
         }
         adam.close();
         return new TrainResult(projector, cfg.steps(), start, trace);
+    }
+
+    private void checkpoint(Path ckpt, Path traceFile, List<Integer> layers, List<TraceRow> trace, Projector projector,
+                            AdamW adam, DataOrder order, int done) {
+        // Trace first: a checkpoint never points past the rows on disk.
+        TraceCsv.write(traceFile, layers, trace);
+        TrainCheckpoint.save(ckpt, projector, adam, order, done, fingerprint);
+    }
+
+    /**
+     * A stop requested by a signal ({@link StopRequest}), seen at the boundary before step {@code step}: no step is
+     * half done, so the checkpoint of the {@code step} steps done is exactly what an uninterrupted run had there and
+     * {@code --resume} continues bit-identically.
+     */
+    private StopRequest.Stopped stopped(int step, int start, Path ckpt, Path traceFile, List<Integer> layers,
+                                        List<TraceRow> trace, Projector projector, AdamW adam, DataOrder order) {
+        String where;
+        if (step == start) {
+            where = "before step " + (step + 1) + " of " + cfg.steps() + " of " + opts.label()
+                    + (step > 0 && ckpt != null ? " (its checkpoint of step " + step + " is kept)" : "");
+        } else if (ckpt != null) {
+            checkpoint(ckpt, traceFile, layers, trace, projector, adam, order, step);
+            where = "after step " + step + " of " + cfg.steps() + " of " + opts.label() + "; checkpoint written";
+        } else {
+            where = "after step " + step + " of " + cfg.steps() + " of " + opts.label() + " (no work folder: no checkpoint)";
+        }
+        LOG.info("{}: stopping: {}", opts.label(), where);
+        return new StopRequest.Stopped(StopRequest.signal(), where);
     }
 
     private TraceRow step(NDManager sm, Projector projector, AdamW adam, int[] picks, int step, double lr,

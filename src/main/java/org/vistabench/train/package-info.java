@@ -19,7 +19,8 @@
  * compute only where {@code tensor.Precision} allows it). NaN/Inf in the loss or gradients throws
  * {@link org.vistabench.train.TrainingDivergedException} (exit 3 for the cell) naming the step, the loss parts and the
  * last finite values. Checkpoints ({@link org.vistabench.train.TrainCheckpoint}) hold the projector, AdamW's moments
- * and the data order, written atomically every {@code checkpoint_every} steps and at the end; a resumed run is
- * bit-identical to an uninterrupted one on CPU. {@code trace.csv} has one row per step.
+ * and the data order, written atomically every {@code checkpoint_every} steps, at the end, and at the step boundary
+ * where a SIGTERM stops the run ({@code core.StopRequest}); a resumed run is bit-identical to an uninterrupted one on
+ * CPU. {@link org.vistabench.train.MemoryEstimate} estimates a cell's peak memory before it starts. {@code trace.csv} has one row per step.
  */
 package org.vistabench.train;

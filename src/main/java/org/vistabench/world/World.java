@@ -42,12 +42,23 @@ public final class World {
     }
 
     public static World ensure(WorldSpec spec, Path cacheRoot, WorldBuilder.Options options) {
+        return new World(WorldBuilder.ensure(settings(spec), cache(spec, cacheRoot), options));
+    }
+
+    /** The folder {@link #ensure} builds or finds for {@code spec}, without building or checking anything. */
+    public static Path locate(WorldSpec spec, Path cacheRoot) {
+        return cache(spec, cacheRoot).resolve(WorldBuilder.worldKey(settings(spec))).toAbsolutePath();
+    }
+
+    private static WorldSettings settings(WorldSpec spec) {
         if (spec.kind() != null && !"mini".equals(spec.kind())) {
             throw new VistaException(ExitCodes.USAGE, "world.kind: expected mini, got \"" + spec.kind() + "\"");
         }
-        long seed = spec.seed() == null ? DEFAULT_SEED : spec.seed();
-        Path cache = cacheRoot != null ? cacheRoot : spec.cache() != null ? spec.cache() : defaultCache();
-        return new World(WorldBuilder.ensure(WorldSettings.of(spec.scale(), seed), cache, options));
+        return WorldSettings.of(spec.scale(), spec.seed() == null ? DEFAULT_SEED : spec.seed());
+    }
+
+    private static Path cache(WorldSpec spec, Path cacheRoot) {
+        return cacheRoot != null ? cacheRoot : spec.cache() != null ? spec.cache() : defaultCache();
     }
 
     /** Opens an already built world folder without building or verifying it. */
