@@ -52,6 +52,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
+        cl.registerConverter(java.nio.file.Path.class, Main::path);
         cl.setExitCodeExceptionMapper(t -> t instanceof VistaException ve ? ve.exitCode() : ExitCodes.INTERNAL);
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("error: " + ex.getMessage());
@@ -96,6 +97,22 @@ public final class Main implements Runnable {
             }
         }
         return false;
+    }
+
+    /**
+     * A path argument. Java decodes file names with the locale's charset ({@code sun.jnu.encoding}): under
+     * {@code LANG=C} a non-ASCII name cannot be represented, and the raw {@code InvalidPathException} says nothing
+     * useful. The launcher switches to C.UTF-8 when it can; this names the cause when it could not.
+     */
+    static java.nio.file.Path path(String s) {
+        try {
+            return java.nio.file.Path.of(s);
+        } catch (java.nio.file.InvalidPathException e) {
+            String charset = System.getProperty("sun.jnu.encoding", java.nio.charset.Charset.defaultCharset().name());
+            throw new CommandLine.TypeConversionException("'" + s + "' cannot be used as a path here: the platform's"
+                    + " file-name charset (" + charset + ") cannot represent it; run under a UTF-8 locale, e.g."
+                    + " LC_ALL=C.UTF-8 (./vistabench does this itself)");
+        }
     }
 
     private static String oneLine(String s) {
