@@ -27,14 +27,16 @@ import picocli.CommandLine;
         description = "Run every cell of a spec (or a shard/subset of them) into a results folder, "
                 + "then check the golden claims.",
         footer = {"", "Examples:",
-            "  vistabench run specs/mini.yaml                        all cells into results/<spec name>/",
-            "  vistabench run specs/mini.yaml --resume               continue after a crash or kill",
+            "  vistabench run specs/mini.yaml              all cells into results/<spec name>/",
+            "  vistabench run specs/mini.yaml --resume     continue after a crash, kill or stop",
             "  vistabench run specs/mini.yaml --shard 0/4 --out results/mini-s0",
-            "                                                        first of 4 shards (join them with 'merge')",
-            "  vistabench run specs/mini.yaml --cells '*__early__*'  only cells whose id matches",
-            "", "Exit codes: 0 ok and all claims hold, 1 a golden claim failed, 2 spec or usage error (or a cell",
-            "            would not fit in memory), 3 a cell failed to run (the others still ran), 4 unexpected",
-            "            internal error, 143 stopped by SIGTERM (130: SIGINT) at a safe point: continue with --resume."})
+            "                                              first of 4 shards (join with 'merge')",
+            "  vistabench run specs/mini.yaml --cells '*__early__*'",
+            "                                              only cells whose id matches",
+            "", "Exit codes: 0 ok and all claims hold; 1 a golden claim failed; 2 spec or usage",
+            "            error (or a cell would not fit in memory); 3 a cell failed to run",
+            "            (the others still ran); 4 unexpected internal error; 143 stopped by",
+            "            SIGTERM (130: SIGINT) at a safe point: continue with --resume."})
 public final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "The spec file (YAML).")
     Path specFile;
