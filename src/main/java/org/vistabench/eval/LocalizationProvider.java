@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.TreeMap;
 import org.vistabench.cell.CellContext;
 import org.vistabench.cell.ObjectMask;
@@ -36,10 +38,18 @@ import org.vistabench.score.PointingGame;
  *
  * <p>Metrics per layer {@code l<L>} and pooled over layers ({@code mean}): {@code localization.pointing},
  * {@code .chance}, {@code .excess} (pointing − chance), {@code .auroc}, {@code .n} (scored pairs); and pooled per
- * category, {@code localization.excess.<category>}. NaN where nothing was scored. Writes {@code localization.jsonl}.
+ * category, {@code localization.excess.<category>}. NaN where nothing was scored. Writes {@code localization.jsonl}
+ * (one record per scored (image, layer, latent, category): hit, chance, AUROC, the mask and the activation map, both
+ * row-major over the {@code grid × grid} patches), {@code patches.jsonl} (for the first {@code patch_records}, default
+ * 12, held-out images, per layer: the picks with labels, matched concepts and activation maps, and the object masks)
+ * and the images these records name into the results folder's {@code images/} ({@link RunImages}).
  */
 public final class LocalizationProvider implements MetricProvider {
     static final String NAME = "localization";
+    /** Per-image records of the picks' activation maps, for reports and the dashboard. */
+    static final String PATCHES = "patches.jsonl";
+    /** How many held-out images get {@link #PATCHES} records (param {@code patch_records}). */
+    static final int PATCH_IMAGES = 12;
 
     @Override
     public String name() {
@@ -77,8 +87,16 @@ public final class LocalizationProvider implements MetricProvider {
             }
             masksOf.add(masks);
         }
+        ByteArrayOutputStream patchRecords = new ByteArrayOutputStream();
+        SortedSet<Long> recorded = new TreeSet<>();
+        int shown = Math.min(in.codes().imageIds().size(), Resources.intParam(ctx.params(), "patch_records",
+                PATCH_IMAGES));
         for (SaeCodes.Layer layer : in.codes().layers().values()) {
             MatchRate.Result r = ms.score(in.images(layer.image()), in.latents(layer));
+            for (int i = 0; i < shown; i++) {
+                patchRecord(patchRecords, r.images().get(i), layer.image().get(i), layer.layer(), masksOf.get(i), side,
+                        skip, in);
+            }
             Acc acc = new Acc();
             for (int i = 0; i < r.images().size(); i++) {
                 MatchRate.ImageResult im = r.images().get(i);
@@ -100,7 +118,8 @@ public final class LocalizationProvider implements MetricProvider {
                         acc.add(hit, chance, auroc);
                         pooled.add(hit, chance, auroc);
                         perCategory.computeIfAbsent(c.word(), k -> new Acc()).add(hit, chance, auroc);
-                        record(records, im.id(), layer.layer(), c.word(), p, hit, chance, auroc, mask);
+                        recorded.add(im.id());
+                        record(records, im.id(), layer.layer(), c.word(), p, hit, chance, auroc, mask, side, map);
                     }
                 }
             }
@@ -109,7 +128,57 @@ public final class LocalizationProvider implements MetricProvider {
         pooled.put(out, ".mean");
         perCategory.forEach((cat, a) -> out.put(NAME + ".excess." + cat, a.excess()));
         AtomicFiles.write(ctx.cellDir().resolve("localization.jsonl"), records.toByteArray());
+        AtomicFiles.write(ctx.cellDir().resolve(PATCHES), patchRecords.toByteArray());
+        recorded.addAll(in.codes().imageIds().subList(0, shown));
+        RunImages.write(ctx, in.split(), recorded);
         return out;
+    }
+
+    /**
+     * One {@code patches.jsonl} line: an image at a layer, its match-rate picks (labels, matched concepts) each with
+     * its activation map over the patch grid, and the image's object masks, for reports and the dashboard.
+     */
+    private static void patchRecord(ByteArrayOutputStream to, MatchRate.ImageResult im, float[][] acts, int layer,
+                                    Map<String, boolean[]> masks, int side, int skip, MatchInputs in)
+            throws Exception {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("image_id", im.id());
+        o.put("layer", layer);
+        o.put("grid", side);
+        com.fasterxml.jackson.databind.node.ArrayNode lat = o.putArray("latents");
+        for (MatchRate.Pick p : im.picks()) {
+            ObjectNode e = lat.addObject();
+            e.put("latent", p.latent());
+            e.put("label", in.label(layer, p.latent()));
+            e.put("activation", (float) p.activation());
+            e.putPOJO("matched", MatchRateProvider.words(p.matched()));
+            double[] map = new double[side * side];
+            for (int t = 0; t < map.length; t++) {
+                map[t] = acts[t + skip][p.latent()];
+            }
+            e.putPOJO("map", floats(map));
+        }
+        ObjectNode m = o.putObject("masks");
+        masks.forEach((cat, bits) -> m.put(cat, bits(bits)));
+        to.write(Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(o));
+        to.write('\n');
+    }
+
+    static String bits(boolean[] mask) {
+        StringBuilder m = new StringBuilder(mask.length);
+        for (boolean b : mask) {
+            m.append(b ? '1' : '0');
+        }
+        return m.toString();
+    }
+
+    /** Activations as JSON floats (float precision is what the SAE computed in). */
+    static float[] floats(double[] map) {
+        float[] f = new float[map.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) map[i];
+        }
+        return f;
     }
 
     /** 1 when the tokens are a square grid plus a leading CLS, 0 for a square grid. */
@@ -125,7 +194,8 @@ public final class LocalizationProvider implements MetricProvider {
     }
 
     private static void record(ByteArrayOutputStream to, long image, int layer, String category, MatchRate.Pick p,
-                               double hit, double chance, double auroc, boolean[] mask) throws Exception {
+                               double hit, double chance, double auroc, boolean[] mask, int side, double[] map)
+            throws Exception {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("image_id", image);
         o.put("layer", layer);
@@ -134,11 +204,9 @@ public final class LocalizationProvider implements MetricProvider {
         o.put("hit", hit);
         o.put("chance", chance);
         o.put("auroc", auroc);
-        StringBuilder m = new StringBuilder();
-        for (boolean b : mask) {
-            m.append(b ? '1' : '0');
-        }
-        o.put("mask", m.toString());
+        o.put("mask", bits(mask));
+        o.put("grid", side);
+        o.putPOJO("map", floats(map));
         to.write(Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(o));
         to.write('\n');
     }

@@ -96,7 +96,8 @@ public final class MatchRateProvider implements MetricProvider {
         }
     }
 
-    private static List<String> words(Set<Concept> cs) {
+    /** Concepts as {@code kind:word} ({@code object:dog}, {@code attribute:red}), in the set's order. */
+    static List<String> words(Set<Concept> cs) {
         return cs.stream().map(c -> c.kind().name().toLowerCase(java.util.Locale.ROOT) + ":" + c.word()).toList();
     }
 }

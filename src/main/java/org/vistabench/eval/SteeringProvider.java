@@ -181,7 +181,7 @@ public final class SteeringProvider implements MetricProvider {
                 int[] t = tally.computeIfAbsent(pair.task() + "." + iv, x -> new int[2]);
                 t[0] += v.success() ? 1 : 0;
                 t[1]++;
-                record(records, pair, iv, where, lat, after, v);
+                record(records, pair, iv, where, side, skip, lat, after, v);
             }
         }
         Map<String, Double> out = new LinkedHashMap<>();
@@ -202,6 +202,8 @@ public final class SteeringProvider implements MetricProvider {
                     : formed[ii] / (double) asked[ii]);
         }
         AtomicFiles.write(ctx.cellDir().resolve("steering.jsonl"), records.toByteArray());
+        RunImages.write(ctx, in.split(), pairs.stream().map(x -> x.imageId()).collect(
+                java.util.stream.Collectors.toCollection(TreeSet::new)));
         return out;
     }
 
@@ -466,8 +468,8 @@ public final class SteeringProvider implements MetricProvider {
         };
     }
 
-    private static void record(ByteArrayOutputStream to, Pair pair, String iv, Set<Integer> where,
-                               SortedMap<Integer, Latents> lat, String after, SteeringJudge.Verdict v)
+    private static void record(ByteArrayOutputStream to, Pair pair, String iv, Set<Integer> where, int side,
+                               int skip, SortedMap<Integer, Latents> lat, String after, SteeringJudge.Verdict v)
             throws Exception {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("image_id", pair.imageId());
@@ -478,6 +480,9 @@ public final class SteeringProvider implements MetricProvider {
         o.put("question", pair.question());
         o.put("intervention", iv);
         o.putPOJO("patches", where);
+        // image-token positions; the patch grid is side × side after `cls` leading tokens (patch = position − cls)
+        o.put("grid", side);
+        o.put("cls", skip);
         ObjectNode l = o.putObject("latents");
         lat.forEach((layer, x) -> {
             ObjectNode e = l.putObject(Integer.toString(layer));

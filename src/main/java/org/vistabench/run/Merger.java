@@ -26,14 +26,23 @@ import org.vistabench.results.MetricsTable;
  * for bit. Everything is checked before anything is written.
  */
 public final class Merger {
+    /** The results folder's images (see the eval providers' records). */
+    static final String IMAGES = "images";
     private static final Logger LOG = LoggerFactory.getLogger(Merger.class);
 
     /**
      * @param copied    cells copied into the output
      * @param identical cells found more than once (or already in the output) with identical metrics
      * @param notDone   failed or incomplete cells of the inputs, not merged
+     * @param missing   cells of the spec's matrix (as the inputs' run.json record it) that are not done in the merged
+     *                  folder: shards not merged, failed or unfinished cells; sorted
+     * @param matrix    how many cells the matrix has (0 when the inputs predate its recording)
      */
-    public record Summary(int copied, int identical, int notDone, MetricsTable table) {
+    public record Summary(int copied, int identical, int notDone, List<String> missing, int matrix,
+                          MetricsTable table) {
+        public Summary {
+            missing = List.copyOf(missing);
+        }
     }
 
     private record Found(Path input, CellResult result) {
@@ -95,7 +104,8 @@ public final class Merger {
         }
 
         RunManifest template = new RunManifest(RunManifest.FORMAT, first.spec(), first.seed(), first.seeds(),
-                first.git(), first.versions(), first.device(), List.of(), Map.of(), List.of());
+                first.git(), first.versions(), first.device(), List.of(), Map.of(), List.of(),
+                manifests.stream().flatMap(m -> m.matrix().stream()).toList());
         String command = "merge " + String.join(" ", inputs.stream().map(Path::toString).toList());
         int copied = 0;
         try (ResultsStore store = ResultsStore.open(out, template, true, command)) {
@@ -110,11 +120,20 @@ public final class Merger {
                 copyCell(ResultsStore.cellDir(f.input(), f.result().cell().id()), store.cellDir(f.result().cell()));
                 copied++;
             }
+            for (Path in : inputs) {
+                copyImages(in.resolve(IMAGES), out.resolve(IMAGES));
+            }
+            java.util.SortedSet<String> matrix = new java.util.TreeSet<>(store.manifest().matrix());
+            manifests.forEach(m -> matrix.addAll(m.matrix()));
+            store.recordMatrixIds(new ArrayList<>(matrix));
             MetricsTable table = store.rebuildTables();
             store.finish(new RunSummary(copied, 0, identical, List.of()));
+            Set<String> done = new java.util.HashSet<>();
+            ResultsStore.readDoneCells(out).forEach(r -> done.add(r.cell().id()));
+            List<String> missing = matrix.stream().filter(id -> !done.contains(id)).toList();
             LOG.info("merged {} folders into {}: {} cells copied, {} duplicates identical, {} not done", inputs.size(),
                     out, copied, identical, notDone);
-            return new Summary(copied, identical, notDone, table);
+            return new Summary(copied, identical, notDone, missing, matrix.size(), table);
         }
     }
 
@@ -147,6 +166,26 @@ public final class Merger {
             return bad.size();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The per-image PNGs the cells' records name ({@code images/<id>.png}, written by the metric providers): copied
+     * when absent, so a merged folder draws the same figures as its shards.
+     */
+    private static void copyImages(Path from, Path to) {
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(from)) {
+            for (Path p : s.sorted().toList()) {
+                Path dest = to.resolve(p.getFileName().toString());
+                if (Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".") && !Files.exists(dest)) {
+                    AtomicFiles.write(dest, Files.readAllBytes(p));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + from + " to " + to + ": " + e.getMessage(), e);
         }
     }
 

@@ -87,7 +87,7 @@ public final class ResultsStore implements AutoCloseable {
     public static ResultsStore open(Path dir, Spec spec, boolean resume, String command) {
         RunManifest fresh = new RunManifest(RunManifest.FORMAT, specCopy(spec), spec.seed(), spec.seeds(),
                 Provenance.git(Path.of("").toAbsolutePath()), Provenance.versions(), device(spec), List.of(),
-                Map.of(), List.of());
+                Map.of(), List.of(), List.of());
         if (resume && readManifest(dir).isEmpty()) {
             LOG.warn("--resume: {} holds no earlier run; starting from scratch", dir);
         }
@@ -163,9 +163,26 @@ public final class ResultsStore implements AutoCloseable {
     /** Records the cells this session means to run (their status as found on disk). */
     public void register(List<Cell> planned) {
         for (Cell c : planned) {
-            cells.put(c.id(), RunManifest.CellEntry.of(c, status(c).label()));
+            setStatus(c, status(c).label());
         }
         writeManifest();
+    }
+
+    /** Records the spec's whole matrix (every cell id, before shard and glob selection) in the manifest. */
+    public void recordMatrix(List<Cell> all) {
+        recordMatrixIds(all.stream().map(Cell::id).toList());
+    }
+
+    void recordMatrixIds(List<String> ids) {
+        manifest = manifest.withMatrix(ids);
+        writeManifest();
+    }
+
+    /** Records a cell's stage times (see {@link RunManifest.CellEntry#seconds()}); written with its next status. */
+    public void cellSeconds(Cell cell, Map<String, Double> seconds) {
+        RunManifest.CellEntry e = cells.get(cell.id());
+        cells.put(cell.id(), (e == null ? RunManifest.CellEntry.of(cell, status(cell).label()) : e)
+                .withSeconds(seconds));
     }
 
     /** Prepares the cell's folder for a new attempt: markers of an earlier failed attempt are removed. */
@@ -190,7 +207,7 @@ public final class ResultsStore implements AutoCloseable {
         byte[] json = metricsJson(cell, metrics);
         AtomicFiles.write(cd.resolve(METRICS), json);
         AtomicFiles.writeString(cd.resolve(DONE), Sha256.hex(json) + "\n");
-        cells.put(cell.id(), RunManifest.CellEntry.of(cell, Status.DONE.label()));
+        setStatus(cell, Status.DONE.label());
         writeManifest();
     }
 
@@ -199,7 +216,7 @@ public final class ResultsStore implements AutoCloseable {
         Path cd = cellDir(cell);
         AtomicFiles.writeString(cd.resolve(ERROR), message + "\n" + (details == null ? "" : details));
         AtomicFiles.writeString(cd.resolve(FAILED), "");
-        cells.put(cell.id(), RunManifest.CellEntry.of(cell, Status.FAILED.label()));
+        setStatus(cell, Status.FAILED.label());
         writeManifest();
     }
 
@@ -251,13 +268,18 @@ public final class ResultsStore implements AutoCloseable {
         for (Map.Entry<String, RunManifest.CellEntry> e : cells.entrySet()) {
             Status s = statusOnDisk(cellDir(dir, e.getKey()));
             if (s != Status.PENDING || !e.getValue().status().equals("pending")) {
-                e.setValue(new RunManifest.CellEntry(e.getValue().encoder(), e.getValue().llm(),
-                        e.getValue().saeLayers(), e.getValue().control(), e.getValue().seed(), s.label()));
+                e.setValue(e.getValue().withStatus(s.label()));
             }
         }
         for (CellResult r : readDoneCells(dir)) {
-            cells.put(r.cell().id(), RunManifest.CellEntry.of(r.cell(), Status.DONE.label()));
+            setStatus(r.cell(), Status.DONE.label());
         }
+    }
+
+    /** A cell's entry with a new status, keeping its recorded stage times. */
+    private void setStatus(Cell cell, String status) {
+        RunManifest.CellEntry e = cells.get(cell.id());
+        cells.put(cell.id(), e == null ? RunManifest.CellEntry.of(cell, status) : e.withStatus(status));
     }
 
     private void writeManifest() {

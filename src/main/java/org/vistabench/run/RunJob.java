@@ -55,7 +55,8 @@ public final class RunJob {
     public static int execute(Request r, Collaborators c, PrintWriter stdout) {
         // Everything that can be wrong with the spec or the options fails here, before the folder is touched.
         Spec spec = c.loader().apply(r.specFile());
-        List<Cell> selected = c.expander().apply(spec);
+        List<Cell> matrix = c.expander().apply(spec);
+        List<Cell> selected = matrix;
         int total = selected.size();
         if (r.cells() != null) {
             selected = CellGlob.parse(r.cells()).select(selected);
@@ -74,8 +75,10 @@ public final class RunJob {
             }
             LOG.info("running {} of {} cells of {} into {} (stages: {})", selected.size(), total, r.specFile(), dir,
                     String.join(", ", runner.stageNames()));
+            store.recordMatrix(matrix);
             summary = runner.run(selected, store, new Runner.Options(r.resume(), r.progressBar()));
             int rows = store.rebuildTables().rows().size();
+            stdout.println(runner.timeBreakdown());
             stdout.println("run: " + summary + " -> " + dir + " (" + rows + " metric rows in "
                     + ResultsStore.TABLES + "/" + ResultsStore.METRICS_CSV + ")");
             for (String id : summary.failedCells()) {

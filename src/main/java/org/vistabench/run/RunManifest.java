@@ -13,11 +13,13 @@ import org.vistabench.spec.Cell;
  * with its times; cells carry their status as of the last write.
  *
  * @param sources for a merged folder, the folders it was merged from (empty for a run)
+ * @param matrix  every cell id of the spec's matrix (before {@code --shard} / {@code --cells}), so that a merge of
+ *                shards can name the cells none of them holds; empty in folders written before it was recorded
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunManifest(int format, SpecCopy spec, long seed, List<Long> seeds, Provenance.Git git,
                           Map<String, String> versions, String device, List<Session> sessions,
-                          Map<String, CellEntry> cells, List<String> sources) {
+                          Map<String, CellEntry> cells, List<String> sources, List<String> matrix) {
     public static final int FORMAT = 1;
 
     public RunManifest {
@@ -26,6 +28,7 @@ public record RunManifest(int format, SpecCopy spec, long seed, List<Long> seeds
         sessions = sessions == null ? List.of() : List.copyOf(sessions);
         cells = cells == null ? Map.of() : new TreeMap<>(cells);
         sources = sources == null ? List.of() : List.copyOf(sources);
+        matrix = matrix == null ? List.of() : List.copyOf(new java.util.TreeSet<>(matrix));
     }
 
     /** The spec as it was when the folder was first written. */
@@ -49,11 +52,27 @@ public record RunManifest(int format, SpecCopy spec, long seed, List<Long> seeds
         }
     }
 
-    /** A cell and its status: {@code pending}, {@code running}, {@code done}, {@code failed}, {@code incomplete}. */
+    /**
+     * A cell and its status: {@code pending}, {@code running}, {@code done}, {@code failed}, {@code incomplete}.
+     *
+     * @param seconds wall seconds of the session that last ran it, per stage (provider name), plus {@code setup}:
+     *                the time spent making per-run shared objects (world build, model loads, features) during its
+     *                stages, which the stage times exclude; null when not run in this folder's sessions
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record CellEntry(String encoder, String llm, String saeLayers, String control, long seed, String status) {
+    public record CellEntry(String encoder, String llm, String saeLayers, String control, long seed, String status,
+                            Map<String, Double> seconds) {
         static CellEntry of(Cell c, String status) {
-            return new CellEntry(c.encoder(), c.llm(), c.saeLayers(), c.control(), c.seed(), status);
+            return new CellEntry(c.encoder(), c.llm(), c.saeLayers(), c.control(), c.seed(), status, null);
+        }
+
+        CellEntry withStatus(String s) {
+            return new CellEntry(encoder, llm, saeLayers, control, seed, s, seconds);
+        }
+
+        CellEntry withSeconds(Map<String, Double> secs) {
+            return new CellEntry(encoder, llm, saeLayers, control, seed, status,
+                    secs == null ? null : new java.util.LinkedHashMap<>(secs));
         }
 
         Cell cell(String id) {
@@ -62,15 +81,19 @@ public record RunManifest(int format, SpecCopy spec, long seed, List<Long> seeds
     }
 
     RunManifest withSessions(List<Session> s) {
-        return new RunManifest(format, spec, seed, seeds, git, versions, device, s, cells, sources);
+        return new RunManifest(format, spec, seed, seeds, git, versions, device, s, cells, sources, matrix);
     }
 
     RunManifest withCells(Map<String, CellEntry> c) {
-        return new RunManifest(format, spec, seed, seeds, git, versions, device, sessions, c, sources);
+        return new RunManifest(format, spec, seed, seeds, git, versions, device, sessions, c, sources, matrix);
     }
 
     RunManifest withSources(List<String> s) {
-        return new RunManifest(format, spec, seed, seeds, git, versions, device, sessions, cells, s);
+        return new RunManifest(format, spec, seed, seeds, git, versions, device, sessions, cells, s, matrix);
+    }
+
+    RunManifest withMatrix(List<String> m) {
+        return new RunManifest(format, spec, seed, seeds, git, versions, device, sessions, cells, sources, m);
     }
 
     RunManifest plusSession(Session s) {

@@ -32,6 +32,8 @@ public final class Runner {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
     /** How many metrics the per-stage log line shows before "...". */
     private static final int LOGGED_METRICS = 4;
+    /** The key of a cell's stage times that holds the time spent making shared objects (see run.json). */
+    public static final String SETUP = "setup";
 
     /** How to run: {@code resume} is passed to providers; the progress bar goes to stderr. */
     public record Options(boolean resume, boolean progressBar) {
@@ -39,6 +41,8 @@ public final class Runner {
 
     private final Spec spec;
     private final List<MetricProvider> stages;
+    /** Seconds per stage (and {@link #SETUP}) summed over the cells this runner ran, in first-seen order. */
+    private final Map<String, Double> totals = new LinkedHashMap<>();
 
     /**
      * Picks the providers the spec names from {@code available}.
@@ -80,6 +84,28 @@ public final class Runner {
         List<MetricProvider> all = new ArrayList<>();
         ServiceLoader.load(MetricProvider.class).forEach(all::add);
         return all;
+    }
+
+    /**
+     * Where the time of the cells run so far went, one line: {@code setup} (world build, model loads, features: made
+     * once per run) then each stage summed over cells, e.g. {@code time: setup 812.0 s · train 1501.2 s · ...}.
+     */
+    public String timeBreakdown() {
+        if (totals.isEmpty()) {
+            return "time: no cell ran";
+        }
+        List<String> parts = new ArrayList<>();
+        Double setup = totals.get(SETUP);
+        if (setup != null) {
+            parts.add(String.format(Locale.ROOT, "%s %.1f s", SETUP, setup));
+        }
+        totals.forEach((k, v) -> {
+            if (!k.equals(SETUP)) {
+                parts.add(String.format(Locale.ROOT, "%s %.1f s", k, v));
+            }
+        });
+        double sum = totals.values().stream().mapToDouble(Double::doubleValue).sum();
+        return "time: " + String.join(" · ", parts) + String.format(Locale.ROOT, " (total %.1f s)", sum);
     }
 
     /** Provider names in run order. */
@@ -126,12 +152,15 @@ public final class Runner {
         Path cellDir = store.beginCell(cell);
         Map<String, Object> artefacts = new LinkedHashMap<>();
         Map<String, Double> all = new TreeMap<>();
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        double setup0 = shared.setupSeconds();
         try {
             for (MetricProvider stage : stages) {
                 Map<String, Object> params = spec.metrics().get(stage.name());
                 CellContext ctx = new Context(spec, cell, cellDir, params == null ? Map.of() : params, shared,
                         artefacts, resume);
                 long t0 = System.nanoTime();
+                double setupBefore = shared.setupSeconds();
                 Map<String, Double> m;
                 try {
                     m = stage.compute(ctx);
@@ -139,23 +168,49 @@ public final class Runner {
                     if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
                         throw (VirtualMachineError) t; // the JVM itself is in trouble: no point going on
                     }
+                    timed(seconds, stage, t0, shared, setupBefore, setup0);
+                    store.cellSeconds(cell, seconds);
+                    seconds.forEach((k, v) -> totals.merge(k, v, Double::sum));
                     fail(store, cell, prefix, stage, seconds(t0), describe(t), stackTrace(t));
                     return false;
                 }
+                double own = timed(seconds, stage, t0, shared, setupBefore, setup0);
                 String bad = check(stage, m, all);
                 if (bad != null) {
+                    store.cellSeconds(cell, seconds);
+                    seconds.forEach((k, v) -> totals.merge(k, v, Double::sum));
                     fail(store, cell, prefix, stage, seconds(t0), bad, null);
                     return false;
                 }
                 all.putAll(m);
-                LOG.info("{} {}: done in {} s ({})", prefix, stage.name(), String.format(Locale.ROOT, "%.1f",
-                        seconds(t0)), brief(m));
+                double setup = shared.setupSeconds() - setupBefore;
+                LOG.info("{} {}: done in {} s{} ({})", prefix, stage.name(), String.format(Locale.ROOT, "%.1f", own),
+                        setup >= 0.05 ? String.format(Locale.ROOT, " (+ %.1f s setup: world, models, features)", setup)
+                                : "", brief(m));
             }
+            store.cellSeconds(cell, seconds);
+            seconds.forEach((k, v) -> totals.merge(k, v, Double::sum));
             store.cellDone(cell, all);
             return true;
         } finally {
             SharedObjects.closeAll(artefacts.values(), "artefact of " + cell.id());
         }
+    }
+
+    /**
+     * Records the stage's own seconds (wall time minus the shared objects made during it) and the cell's running
+     * {@code setup} total into {@code seconds}; returns the stage's own seconds.
+     */
+    private static double timed(Map<String, Double> seconds, MetricProvider stage, long t0, SharedObjects shared,
+                                double setupBefore, double setup0) {
+        double own = seconds(t0) - (shared.setupSeconds() - setupBefore);
+        seconds.put(stage.name(), round(own));
+        seconds.put(SETUP, round(shared.setupSeconds() - setup0));
+        return own;
+    }
+
+    private static double round(double s) {
+        return Math.round(s * 1000) / 1000.0;
     }
 
     /** Why the provider's result cannot be stored, or null when it can. */
@@ -234,6 +289,8 @@ public final class Runner {
     /** Per-run objects shared across cells; closed (newest first) when the run ends. */
     static final class SharedObjects implements AutoCloseable {
         private final Map<String, Object> objects = new LinkedHashMap<>();
+        private int depth;
+        private long makingNanos;
 
         @SuppressWarnings("unchecked")
         <T> T get(String key, Supplier<T> make) {
@@ -241,9 +298,24 @@ public final class Runner {
             if (objects.containsKey(key)) {
                 return (T) objects.get(key);
             }
-            T value = make.get();
+            long t0 = System.nanoTime();
+            depth++;
+            T value;
+            try {
+                value = make.get();
+            } finally {
+                depth--;
+                if (depth == 0) {
+                    makingNanos += System.nanoTime() - t0; // outermost only: nested makes are inside it
+                }
+            }
             objects.put(key, value);
             return value;
+        }
+
+        /** Seconds spent making shared objects so far (world build, model loads, features). */
+        double setupSeconds() {
+            return makingNanos / 1e9;
         }
 
         @Override

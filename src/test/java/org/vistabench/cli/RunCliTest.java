@@ -190,4 +190,33 @@ class RunCliTest {
                 "--shard", "3/2"));
         assertTrue(e.toString().contains("--shard 3/2"), e.toString());
     }
+
+    /** Issue #20 point 3: merging 2 of 3 shards names the cells no input holds and exits 3 (0 with --allow-partial). */
+    @Test
+    void mergeOfTwoOfThreeShardsNamesTheMissingCells() throws Exception {
+        Spec spec = spec(TestSpecs.fakeParams(0, null, null), null);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0, run(spec, 0, "s.yaml", "--out", tmp.resolve("s" + i).toString(), "--shard", i + "/3"));
+        }
+        List<String> third = Files.list(tmp.resolve("s2/cells")).map(p -> p.getFileName().toString()).sorted()
+                .toList();
+        assertFalse(third.isEmpty());
+        StringWriter mo = new StringWriter();
+        StringWriter me = new StringWriter();
+        assertEquals(ExitCodes.CELL_FAILED, Main.execute(new PrintWriter(mo), new PrintWriter(me), "merge",
+                tmp.resolve("s0").toString(), tmp.resolve("s1").toString(), "--out", tmp.resolve("m").toString()),
+                me.toString());
+        assertTrue(mo.toString().contains(third.size() + " of 12 cells of the spec are not done"), mo.toString());
+        for (String id : third) {
+            assertTrue(mo.toString().contains("missing: " + id), mo.toString());
+        }
+        assertEquals(0, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(me), "merge",
+                tmp.resolve("s0").toString(), tmp.resolve("s1").toString(), "--out", tmp.resolve("m2").toString(),
+                "--allow-partial"), me.toString());
+        // the third shard completes it
+        StringWriter all = new StringWriter();
+        assertEquals(0, Main.execute(new PrintWriter(all), new PrintWriter(me), "merge", tmp.resolve("s2").toString(),
+                "--out", tmp.resolve("m").toString()), all + " " + me);
+        assertFalse(all.toString().contains("missing"), all.toString());
+    }
 }

@@ -108,6 +108,29 @@ class PaperMeasuresTest {
         assertEquals(48, Files.readAllLines(cell.resolve("match_rate.jsonl")).size());
         assertTrue(Files.isRegularFile(cell.resolve("localization.jsonl")));
         assertTrue(Files.isRegularFile(cell.resolve("qa.json")));
+        // patches.jsonl: every held-out image (6 < 12) x 4 layers; each pick's map and each mask cover the grid, the
+        // pick's activation is its map's max (max aggregation); every image a record names is in images/
+        List<String> patches = Files.readAllLines(cell.resolve("patches.jsonl"));
+        assertEquals(24, patches.size());
+        for (String line : patches) {
+            com.fasterxml.jackson.databind.JsonNode r = org.vistabench.io.Json.MAPPER.readTree(line);
+            int cells = r.get("grid").asInt() * r.get("grid").asInt();
+            assertTrue(cells > 1);
+            for (com.fasterxml.jackson.databind.JsonNode l : r.get("latents")) {
+                assertEquals(cells, l.get("map").size());
+                double max = 0;
+                for (com.fasterxml.jackson.databind.JsonNode v : l.get("map")) {
+                    max = Math.max(max, v.asDouble());
+                }
+                assertEquals(l.get("activation").asDouble(), max, 1e-6, line);
+            }
+            r.get("masks").forEach(mask -> assertEquals(cells, mask.asText().length()));
+            assertTrue(Files.isRegularFile(tmp.resolve("a/images/" + r.get("image_id").asLong() + ".png")));
+        }
+        for (String line : Files.readAllLines(cell.resolve("localization.jsonl"))) {
+            com.fasterxml.jackson.databind.JsonNode r = org.vistabench.io.Json.MAPPER.readTree(line);
+            assertEquals(r.get("mask").asText().length(), r.get("map").size());
+        }
         // steering: every task and intervention reported; the fixture has no state questions, so no attribute pairs
         assertEquals(0.0, m.get("steering.attribute.n"));
         for (String iv : SteeringProvider.INTERVENTIONS) {
@@ -122,7 +145,8 @@ class PaperMeasuresTest {
         Map<String, Double> a = run(tmp.resolve("a"));
         Map<String, Double> b = run(tmp.resolve("b"));
         assertEquals(a, b);
-        for (String f : List.of("match_rate.jsonl", "localization.jsonl", "qa.json", "steering.jsonl")) {
+        for (String f : List.of("match_rate.jsonl", "localization.jsonl", "patches.jsonl", "qa.json",
+                "steering.jsonl")) {
             assertArrayEquals(Files.readAllBytes(tmp.resolve("a/cells/enc__lm__early__none__s3").resolve(f)),
                     Files.readAllBytes(tmp.resolve("b/cells/enc__lm__early__none__s3").resolve(f)), f);
         }

@@ -150,4 +150,46 @@ class RunnerTest {
         assertEquals(1, made.get());
         assertEquals(List.of("projector 17", "projector 18", "projector 19", "model"), closed);
     }
+
+    /**
+     * Issue #20 point 7: stage times go to run.json per cell, and time spent making a shared object (the world build,
+     * model loads) is counted as {@code setup}, once, not inside the stage of the first cell that asked for it.
+     */
+    @Test
+    void stageTimesExcludeSharedSetupAndGoToRunJson() throws Exception {
+        Spec spec = RunFixtures.fast(tmp);
+        MetricProvider slowShared = new MetricProvider() {
+            @Override
+            public String name() {
+                return "fake";
+            }
+
+            @Override
+            public Map<String, Double> compute(CellContext ctx) {
+                String world = ctx.shared("world", () -> {
+                    try {
+                        Thread.sleep(400);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return "built";
+                });
+                return Map.of("fake.score", (double) world.length());
+            }
+        };
+        Path out = tmp.resolve("out");
+        List<Cell> cells = TestSpecs.cells(spec).subList(0, 2);
+        Runner runner = new Runner(spec, List.of(slowShared));
+        try (ResultsStore store = ResultsStore.open(out, spec, false, "test")) {
+            assertEquals(2, runner.run(cells, store, RunFixtures.QUIET).ok());
+        }
+        RunManifest m = ResultsStore.readManifest(out).orElseThrow();
+        Map<String, Double> first = m.cells().get(cells.get(0).id()).seconds();
+        Map<String, Double> second = m.cells().get(cells.get(1).id()).seconds();
+        assertEquals(List.of("fake", "setup"), new ArrayList<>(first.keySet()));
+        assertTrue(first.get("setup") >= 0.4, first.toString());
+        assertEquals(0.0, second.get("setup"), second.toString()); // made once, by the first cell
+        assertTrue(first.get("fake") >= 0 && second.get("fake") >= 0);
+        assertTrue(runner.timeBreakdown().startsWith("time: setup "), runner.timeBreakdown());
+    }
 }
