@@ -17,7 +17,7 @@ public final class Report {
 
     /** The parts {@code report} (and the end of {@code run}) writes, in order. */
     public static List<ReportPart> standard() {
-        return List.of(new PaperTables());
+        return List.of(new PaperTables(), new Figures(), new SummaryMarkdown());
     }
 
     public static List<Written> write(ReportInput in, Path out, ReportPart.Options options, List<ReportPart> parts) {

@@ -21,6 +21,22 @@ record ReportData(ReportInput in, SpecOrder order, List<CellGroup> groups, Metri
                 .or(() -> metrics.done(c.encoder(), c.llm(), CellGroup.NO_SAE, Cell.NO_CONTROL, c.seed()));
     }
 
+    /** {@code 15 cells: 14 done, 1 failed, 0 incomplete, 0 pending}. */
+    String cellCounts() {
+        StringBuilder sb = new StringBuilder().append(in.cells().size()).append(" cells: ");
+        List<String> parts = new java.util.ArrayList<>();
+        for (String s : List.of("done", "failed", "incomplete", "pending")) {
+            parts.add(in.cells().stream().filter(c -> c.status().equals(s)).count() + " " + s);
+        }
+        return sb.append(String.join(", ", parts)).toString();
+    }
+
+    /** The cells that did not finish, one line each: {@code <id>: failed: <error>} or {@code <id>: pending}. */
+    List<String> unfinished() {
+        return groups.stream().flatMap(g -> g.cells().stream()).filter(c -> !c.done())
+                .map(c -> c.cell().id() + ": " + c.status() + (c.error() == null ? "" : ": " + c.error())).toList();
+    }
+
     /** An encoder and an LLM: one figure of the per-layer curves. */
     record ModelPair(String encoder, String llm) {
         boolean has(CellGroup g) {

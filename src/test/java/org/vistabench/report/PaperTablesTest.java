@@ -79,6 +79,11 @@ class PaperTablesTest {
             assertEquals(2, want.n());
             assertStats(want, r, q);
         }
+        // by hand: two seeds give mean (a + b) / 2 and sample sd |a - b| / sqrt 2
+        double a = ReportFixture.value(Cell.of("enc-a", "lm", "early", "none", 1), "match_rate.excess.l1");
+        double b = ReportFixture.value(Cell.of("enc-a", "lm", "early", "none", 2), "match_rate.excess.l1");
+        assertEquals(String.format(java.util.Locale.ROOT, "%.4f", (a + b) / 2), r.get("excess_mean"));
+        assertEquals(String.format(java.util.Locale.ROOT, "%.4f", Math.abs(a - b) / Math.sqrt(2)), r.get("excess_sd"));
         // absent in the fixture: the column is there, empty, n = 0
         assertEquals(List.of("", "", "0"), List.of(r.get("generic_mean"), r.get("generic_sd"), r.get("generic_n")));
         assertTrue(r.get("rate_mean").matches("-?\\d+\\.\\d{4}"), r.get("rate_mean"));

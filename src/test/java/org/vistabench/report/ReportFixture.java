@@ -254,16 +254,16 @@ final class ReportFixture {
     private static String steering(Cell c) throws IOException {
         StringBuilder sb = new StringBuilder();
         Map<String, String[]> tasks = new TreeMap<>(Map.of(
-                "removal", new String[] {"dog", null, "What is shown in this image?", "dog and cake .", "cake ."},
-                "replacement", new String[] {"dog", "cat", "What is shown in this image?", "dog and cake .",
-                    "cat and cake ."},
-                "attribute", new String[] {"dog", "awake", "Is the dog sleeping?", "yes", "no"}));
+                // as the provider writes them: removal and replacement ask the object question (null here)
+                "removal", new String[] {"dog", null, null, "dog and cake .", "cake ."},
+                "replacement", new String[] {"dog", "cat", null, "dog and cake .", "cat and cake ."},
+                "attribute", new String[] {"sleeping", "awake", "Is the dog sleeping?", "yes", "no"}));
         for (long id : IMAGE_IDS) {
             for (Map.Entry<String, String[]> t : tasks.entrySet()) {
                 for (String iv : PaperTables.INTERVENTIONS) {
                     String[] v = t.getValue();
                     ObjectNode o = Json.MAPPER.createObjectNode();
-                    o.put("image_id", id).put("task", t.getKey()).put("object", v[0]).put("from", v[0])
+                    o.put("image_id", id).put("task", t.getKey()).put("object", "dog").put("from", v[0])
                             .put("to", v[1]).put("question", v[2]).put("intervention", iv);
                     o.putArray("patches").add(5).add(6).add(9).add(10);
                     o.put("grid", GRID);
