@@ -30,23 +30,18 @@ public final class Figures implements ReportPart {
     @Override
     public List<Path> write(ReportInput in, Path out, Options options) throws IOException {
         List<Figure> figures = plan(ReportData.of(in));
-        Path dir = out.resolve(DIR);
-        Path tmp = AtomicFiles.tempDirectoryBeside(dir);
-        List<Path> written = new ArrayList<>();
-        try {
+        return Report.rebuild(out, DIR, tmp -> {
+            List<String> files = new ArrayList<>();
             for (Figure f : figures) {
                 if (f.isDrawn()) {
                     AtomicFiles.write(tmp.resolve(f.file()), Charts.png(f.draw().get()));
-                    written.add(Path.of(DIR, f.file()));
+                    files.add(f.file());
                 }
             }
             AtomicFiles.writeString(tmp.resolve("README.md"), index(figures));
-            written.add(Path.of(DIR, "README.md"));
-            AtomicFiles.replaceDirectory(tmp, dir);
-        } finally {
-            AtomicFiles.deleteTree(tmp);
-        }
-        return written;
+            files.add("README.md");
+            return files;
+        });
     }
 
     static String index(List<Figure> figures) {

@@ -44,20 +44,13 @@ public final class PaperTables implements ReportPart {
     @Override
     public List<Path> write(ReportInput in, Path out, Options options) throws IOException {
         List<Table> tables = build(ReportData.of(in));
-        Path dir = out.resolve(DIR);
-        Path tmp = AtomicFiles.tempDirectoryBeside(dir);
-        List<Path> written = new ArrayList<>();
-        try {
-            for (Table t : tables) {
-                t.write(tmp).forEach(f -> written.add(Path.of(DIR, f)));
-            }
+        return Report.rebuild(out, DIR, tmp -> {
+            List<String> files = new ArrayList<>();
+            tables.forEach(t -> files.addAll(t.write(tmp)));
             AtomicFiles.writeString(tmp.resolve("README.md"), index(tables));
-            written.add(Path.of(DIR, "README.md"));
-            AtomicFiles.replaceDirectory(tmp, dir);
-        } finally {
-            AtomicFiles.deleteTree(tmp);
-        }
-        return written;
+            files.add("README.md");
+            return files;
+        });
     }
 
     /** Every table, in the order the index lists them. */

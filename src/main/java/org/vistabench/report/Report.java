@@ -20,6 +20,29 @@ public final class Report {
         return List.of(new PaperTables(), new Figures(), new SummaryMarkdown());
     }
 
+    /** Writes a folder's files into a given (temporary) folder; returns their names in order. */
+    interface FolderContent {
+        List<String> write(Path into) throws IOException;
+    }
+
+    /**
+     * Rebuilds {@code out/<name>} as a whole: its content is written into a temp folder beside it that then replaces
+     * it, so that a file an older report wrote does not linger and a reader never sees half a folder.
+     *
+     * @return the files written, relative to {@code out}
+     */
+    static List<Path> rebuild(Path out, String name, FolderContent content) throws IOException {
+        Path dir = out.resolve(name);
+        Path tmp = org.vistabench.io.AtomicFiles.tempDirectoryBeside(dir);
+        try {
+            List<String> files = content.write(tmp);
+            org.vistabench.io.AtomicFiles.replaceDirectory(tmp, dir);
+            return files.stream().map(f -> Path.of(name, f)).toList();
+        } finally {
+            org.vistabench.io.AtomicFiles.deleteTree(tmp);
+        }
+    }
+
     public static List<Written> write(ReportInput in, Path out, ReportPart.Options options, List<ReportPart> parts) {
         List<Written> all = new ArrayList<>();
         for (ReportPart p : parts) {
