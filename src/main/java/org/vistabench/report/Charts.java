@@ -12,6 +12,7 @@ import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 
 /**
@@ -74,6 +75,12 @@ final class Charts {
         c.getStyler().setLocale(Locale.ROOT);
         c.getStyler().setPlotMargin(12);
         return c;
+    }
+
+    /** A series with error bars, or without when every bar is 0 (one seed: XChart would draw a flat tick). */
+    static XYSeries series(XYChart chart, String name, double[] x, double[] y, double[] err) {
+        boolean any = java.util.Arrays.stream(err).anyMatch(e -> e > 0);
+        return any ? chart.addSeries(name, x, y, err) : chart.addSeries(name, x, y);
     }
 
     static BufferedImage image(XYChart chart) {

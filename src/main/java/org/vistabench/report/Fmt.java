@@ -29,7 +29,7 @@ final class Fmt {
         return "0." + "0".repeat(DECIMALS);
     }
 
-    /** 4 significant digits, no exponent for everyday magnitudes, trailing zeros dropped; {@value #NONE} when not finite. */
+    /** 4 significant digits, no exponent for everyday magnitudes, no trailing zeros; {@value #NONE} if not finite. */
     static String sig(double v) {
         if (!Double.isFinite(v)) {
             return NONE;

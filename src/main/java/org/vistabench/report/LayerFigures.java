@@ -26,19 +26,19 @@ final class LayerFigures {
             "match rate at image tokens (share of top latents)",
             "Share of the top labelled latents at image tokens whose label names a concept of the image, per LLM "
                     + "layer, one line per SAE layer set (and control); dashed: the same latents judged against "
-                    + "another image (the shuffled baseline). Error bars: seed sd.",
+                    + "another image (the shuffled baseline). Error bars: seed sd (none with one seed).",
             List.of(new Line("match_rate.rate", "", false), new Line("match_rate.shuffled", "shuffled", true)),
             false);
     static final Kind RECON_MSE = new Kind("recon_mse_layers", "SAE reconstruction MSE by layer",
             "reconstruction MSE (mean over tokens × d_model)",
             "The text SAE's reconstruction MSE at image positions (solid) and at the text positions of the same "
-                    + "sequences (dashed), per LLM layer and SAE layer set. Error bars: seed sd. Log axis when the "
-                    + "values span more than 30×.",
+                    + "sequences (dashed), per LLM layer and SAE layer set. Error bars: seed sd (none with one seed). "
+                    + "Log axis when the values span more than 30×.",
             List.of(new Line("recon.image_mse", "image", false), new Line("recon.text_mse", "text", true)), true);
     static final Kind RECON_L0 = new Kind("recon_l0_layers", "SAE L0 fraction by layer",
             "L0 / SAE width (fraction of latents active)",
             "Active latents per token as a fraction of the SAE width, image positions (solid) vs text positions "
-                    + "(dashed), per LLM layer and SAE layer set. Error bars: seed sd.",
+                    + "(dashed), per LLM layer and SAE layer set. Error bars: seed sd (none with one seed).",
             List.of(new Line("recon.image_l0_frac", "image", false), new Line("recon.text_l0_frac", "text", true)),
             false);
     static final List<Kind> KINDS = List.of(MATCH_RATE, RECON_MSE, RECON_L0);
@@ -103,7 +103,6 @@ final class LayerFigures {
     }
 
     private static XYChart chart(String title, Kind k, List<Curve> curves) {
-        XYChart chart = Charts.xy(title, "LLM layer (text SAE read at its residual)", k.yAxis());
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         double xMax = 0;
@@ -115,6 +114,8 @@ final class LayerFigures {
             }
         }
         boolean log = k.logWhenSpread() && lo > 0 && hi / lo > LOG_SPREAD;
+        XYChart chart = Charts.xy(title, "LLM layer (text SAE read at its residual)",
+                k.yAxis() + (log ? ", log scale" : ""));
         chart.getStyler().setYAxisLogarithmic(log);
         chart.getStyler().setXAxisMin(-0.25);
         chart.getStyler().setXAxisMax(xMax + 0.25);
@@ -129,7 +130,7 @@ final class LayerFigures {
                     err[i] = Math.min(err[i], 0.95 * c.y()[i]);
                 }
             }
-            XYSeries s = chart.addSeries(c.name(), c.x(), c.y(), err);
+            XYSeries s = Charts.series(chart, c.name(), c.x(), c.y(), err);
             s.setLineColor(Charts.colour(c.colour()));
             s.setMarkerColor(Charts.colour(c.colour()));
             s.setLineStyle(c.dashed() ? Charts.DASHED : Charts.SOLID);

@@ -209,7 +209,8 @@ public final class PaperTables implements ReportPart {
     }
 
     static Table steeringGains(ReportData d) {
-        Table.Builder b = new Table.Builder("steering_gains", "Steering gains over the no-SAE projector and the controls",
+        Table.Builder b = new Table.Builder("steering_gains",
+                "Steering gains over the no-SAE projector and the controls",
                 "The paper's removal / replacement / attribute comparisons: for each cell group, task and edit "
                         + "(`sae_edit`, `additive`), its success beside the no-SAE projector's (the abstract's "
                         + "\"35% / 47% more often\" is `ratio_to_no_sae`) and beside each control intervention "

@@ -106,8 +106,8 @@ final class RecordFigures {
         int[] size = heatSize(recs.size());
         BufferedImage img = new BufferedImage(size[0], size[1], BufferedImage.TYPE_INT_RGB);
         Graphics2D g = Panels.canvas(img);
-        Panels.header(g, title, "Image dimmed to grey; overlay: the latent's activation per patch relative to its maximum "
-                + "(clear = 0, dark purple to yellow = stronger). Outline: the object's patch mask.", size[0]);
+        Panels.header(g, title, "Image dimmed to grey; overlay: the latent's activation per patch relative to its "
+                + "maximum (clear = 0, dark purple to yellow = stronger). Outline: the object's patch mask.", size[0]);
         for (int i = 0; i < recs.size(); i++) {
             CellRecords.Localization r = recs.get(i);
             int x = Panels.MARGIN + (i % COLUMNS) * (HEAT_SIZE + Panels.MARGIN);

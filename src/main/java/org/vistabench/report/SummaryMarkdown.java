@@ -69,7 +69,8 @@ public final class SummaryMarkdown implements ReportPart {
             }
         }, () -> sb.append("No golden.json in the results folder: the claims were not checked "
                 + "(`vistabench check RESULTS` checks them).\n"));
-        sb.append("\n## Key numbers\n\nSeed means per cell group (sd and n: the tables); `seeds` = finished / all.\n\n");
+        sb.append("\n## Key numbers\n\nSeed means per cell group (sd and n: the tables); `seeds` = finished / all."
+                + "\n\n");
         sb.append(KeyNumbers.grid(d).markdown());
         List<String> unfinished = d.unfinished();
         if (!unfinished.isEmpty()) {
@@ -88,8 +89,9 @@ public final class SummaryMarkdown implements ReportPart {
         figures.stream().filter(Figure::isDrawn).forEach(f -> sb.append("- [").append(f.title()).append("](")
                 .append(Figures.DIR).append('/').append(f.file()).append(")\n"));
         long skipped = figures.stream().filter(f -> !f.isDrawn()).count();
-        sb.append("\nCaptions").append(skipped > 0 ? ", and why " + skipped + " figure" + (skipped == 1 ? " was" : "s were")
-                + " not drawn" : "").append(": [figures/README.md](figures/README.md).\n");
+        String why = skipped == 0 ? "" : ", and why " + skipped + (skipped == 1 ? " figure was" : " figures were")
+                + " not drawn";
+        sb.append("\nCaptions").append(why).append(": [figures/README.md](figures/README.md).\n");
         return sb.toString();
     }
 

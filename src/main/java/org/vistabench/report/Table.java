@@ -25,8 +25,9 @@ record Table(String name, String title, String description, List<Field> fields, 
             - `<q>_mean`, `<q>_sd`, `<q>_n`: over the seeds of a group (cells that differ only by seed), the mean and \
             the sample standard deviation (n − 1) of q's finite values, and n, how many seeds had one. `_sd` is empty \
             when n < 2: one seed gives no spread.
-            - `seeds`: the seeds of the group's finished cells; `gaps`: its cells that did not finish (`s<seed> failed`, \
-            `s<seed> pending` = never started or a missing shard, `s<seed> incomplete` = killed or running). A group \
+            - `seeds`: the seeds of the group's finished cells; `gaps`: its cells that did not finish \
+            (`s<seed> failed`, `s<seed> pending` = never started or a missing shard, `s<seed> incomplete` = killed \
+            or running). A group \
             with gaps is still a row, with what its finished seeds give.
             - Rows follow the spec's order of encoders, LLMs, SAE layer sets and controls (then layers l0, l1, …, \
             mean); the same results folder always gives the same bytes.

@@ -40,7 +40,7 @@ final class TradeoffFigure {
         String title = "Trade-off: " + score.metric() + " vs match-rate excess";
         String caption = "One point per cell group: x = " + X_METRIC + " (match rate over its shuffled baseline, mean "
                 + "over layers), y = " + score.metric() + "; colour = SAE layer set and control, label = encoder. "
-                + "Vertical bars: the score's seed sd (the x spread is in tables/tradeoff.csv).";
+                + "Vertical bars: the score's seed sd, none with one seed (the x spread is in tables/tradeoff.csv).";
         Map<String, List<Point>> series = new LinkedHashMap<>();
         for (CellGroup g : d.groups()) {
             SeedStats x = d.metrics().stats(g, X_METRIC);
@@ -74,7 +74,7 @@ final class TradeoffFigure {
                 double[] x = ps.stream().mapToDouble(p -> p.x().mean()).toArray();
                 double[] y = ps.stream().mapToDouble(p -> p.y().mean()).toArray();
                 double[] e = ps.stream().mapToDouble(p -> Double.isFinite(p.y().sd()) ? p.y().sd() : 0).toArray();
-                XYSeries s = chart.addSeries(order.get(i), x, y, e);
+                XYSeries s = Charts.series(chart, order.get(i), x, y, e);
                 s.setMarkerColor(Charts.colour(i));
                 s.setMarker(SeriesMarkers.CIRCLE);
                 for (Point p : ps) {

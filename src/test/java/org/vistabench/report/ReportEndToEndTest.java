@@ -88,8 +88,8 @@ class ReportEndToEndTest {
                 .orElseThrow(() -> new AssertionError(md));
         assertTrue(row.contains("| abstract: a ~3x higher matching rate with the SAE loss |"), row);
         assertTrue(row.contains("| >= 0.5 | ratio " + Fmt.sig(failing.path("value").asDouble()) + " ("
-                + failing.path("label").asText() + ") | se " + Fmt.sig(failing.path("se").asDouble()) + " | **FAIL** |"),
-                row);
+                + failing.path("label").asText() + ") | se " + Fmt.sig(failing.path("se").asDouble())
+                + " | **FAIL** |"), row);
         assertTrue(row.contains("[match_rate](tables/match_rate.csv)"), row);
         assertTrue(md.contains("- `" + ReportFixture.FAILED.id() + "`: failed: boom: out of memory"), md);
         assertTrue(md.contains("- `" + ReportFixture.PENDING.id() + "`: pending"), md);

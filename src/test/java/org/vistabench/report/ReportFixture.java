@@ -1,5 +1,6 @@
 package org.vistabench.report;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.Color;
@@ -244,8 +245,7 @@ final class ReportFixture {
                     map.add((float) r.nextDouble());
                 }
                 o.put("mask", "0000011001100000");
-                sb.append(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(o)).append('\n');
+                sb.append(line(o));
             }
         }
         return sb.toString();
@@ -270,13 +270,16 @@ final class ReportFixture {
                     boolean success = id == IMAGE_IDS.get(0);
                     o.put("unsteered", v[3]).put("steered", success ? v[4] : v[3]).put("success", success)
                             .put("why", success ? "changed" : "unchanged");
-                    sb.append(Json.MAPPER.writer()
-                            .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                            .writeValueAsString(o)).append('\n');
+                    sb.append(line(o));
                 }
             }
         }
         return sb.toString();
+    }
+
+    /** One JSON-lines record, as the providers write them. */
+    private static String line(ObjectNode o) throws IOException {
+        return Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o) + "\n";
     }
 
     private static void writeImage(Path file, long id) throws IOException {
