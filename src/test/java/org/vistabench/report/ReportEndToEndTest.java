@@ -120,6 +120,22 @@ class ReportEndToEndTest {
     }
 
     @Test
+    void aRunWithNoFinishedCellStillGetsEveryTableAndTheFiguresIndex() throws IOException {
+        Path r = ReportFixture.full().write(tmp.resolve("none-done"));
+        org.vistabench.io.AtomicFiles.deleteTree(r.resolve("cells"));
+        org.vistabench.io.AtomicFiles.deleteTree(r.resolve("tables"));
+        Path o = tmp.resolve("o");
+        assertEquals(0, report(r.toString(), "--out", o.toString()), err.toString());
+        List<String> tradeoff = Files.readAllLines(o.resolve("tables/tradeoff.csv"));
+        assertEquals(1 + 6, tradeoff.size(), "every group is a row, with its gaps");
+        assertTrue(tradeoff.get(1).contains(",s1 pending; s2 pending,"), tradeoff.get(1));
+        assertEquals(1, Files.readAllLines(o.resolve("tables/match_rate.csv")).size());
+        assertTrue(Files.readString(o.resolve("figures/README.md")).contains("## Not drawn"));
+        assertTrue(Files.readString(o.resolve("summary.md")).contains("12 cells: 0 done, 0 failed, 0 incomplete, "
+                + "12 pending"));
+    }
+
+    @Test
     void withoutGoldenJsonTheSummarySaysTheClaimsWereNotChecked() throws IOException {
         Path r = ReportFixture.full().write(tmp.resolve("bare"));
         assertEquals(0, report(r.toString(), "--out", tmp.resolve("o").toString()), err.toString());
