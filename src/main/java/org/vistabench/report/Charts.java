@@ -37,13 +37,6 @@ final class Charts {
         new Color(0x000000), new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),
         new Color(0xE69F00), new Color(0x56B4E9), new Color(0x8C6D00), new Color(0x5A2D82), new Color(0x7F7F7F)};
 
-    static {
-        // Charts and panels are drawn off screen: never ask for a display (a CI runner has none).
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
-    }
-
     private Charts() {
     }
 

@@ -14,6 +14,13 @@ import org.vistabench.io.AtomicFiles;
 public final class Figures implements ReportPart {
     static final String DIR = "figures";
 
+    static {
+        // Charts and panels are drawn off screen, before any AWT class asks for a display (a CI runner has none).
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
     @Override
     public String name() {
         return "figures";
