@@ -20,13 +20,16 @@ import picocli.CommandLine.Spec;
         description = {"Check a results folder against golden claims: reads RESULTS/tables/metrics.csv, prints each "
                 + "claim's outcome with its measured numbers, writes RESULTS/golden.json and RESULTS/golden.csv."},
         footer = {"", "Examples:",
-            "  vistabench check results/mini                 the golden file the run's spec names",
+            "  vistabench check results/mini          the golden file the run's spec names",
             "  vistabench check results/mini --golden golden/mini.yaml",
-            "  vistabench check results/paper --golden golden/vista-paper.yaml --allow-missing",
-            "", "Outcomes: PASS, FAIL, NOT_EVALUATED (a cell or metric is missing), KNOWN_FAIL (a claim marked",
-            "known_failure that fails as recorded), UNEXPECTED_PASS (marked known_failure but passes).",
-            "", "Exit codes: 0 every claim PASS or KNOWN_FAIL (NOT_EVALUATED too with --allow-missing),",
-            "            1 otherwise, 2 a malformed golden file or a missing/malformed metrics table."})
+            "  vistabench check results/paper --golden golden/vista-paper.yaml \\",
+            "      --allow-missing",
+            "", "Outcomes: PASS, FAIL, NOT_EVALUATED (a cell or metric is missing),",
+            "KNOWN_FAIL (a claim marked known_failure that fails as recorded),",
+            "UNEXPECTED_PASS (marked known_failure but passes).",
+            "", "Exit codes: 0 every claim PASS or KNOWN_FAIL (NOT_EVALUATED too with",
+            "            --allow-missing); 1 otherwise; 2 a malformed golden file or a",
+            "            missing/malformed metrics table."})
 public final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RESULTS", description = "A results folder (holding tables/metrics.csv).")
     Path results;

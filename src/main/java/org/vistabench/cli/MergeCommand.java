@@ -18,11 +18,13 @@ import picocli.CommandLine;
         description = "Join results folders of the same spec (shards, or runs on several machines) into one folder. "
                 + "Done cells are copied; a cell done in two inputs must have identical metrics.",
         footer = {"", "Examples:",
-            "  vistabench merge results/mini-s0 results/mini-s1 results/mini-s2 --out results/mini",
-            "  vistabench check results/mini --golden golden/mini.yaml   then check the claims on the merged folder",
-            "", "Exit codes: 0 merged, every cell of the spec done; 2 the inputs are of different specs, disagree on",
-            "            a cell, or are not results folders; 3 merged, but cells of the spec are not done in the",
-            "            merged folder (shards missing, failed cells): named; --allow-partial makes this 0."})
+            "  vistabench merge results/mini-s0 results/mini-s1 results/mini-s2 \\",
+            "      --out results/mini",
+            "  vistabench check results/mini     then check the claims on the merged folder",
+            "", "Exit codes: 0 merged, every cell of the spec done; 2 the inputs are of",
+            "            different specs, disagree on a cell, or are not results folders;",
+            "            3 merged, but cells of the spec are not done in the merged folder",
+            "            (shards missing, failed cells): named; --allow-partial gives 0."})
 public final class MergeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "Results folders to join.")
     List<Path> inputs;

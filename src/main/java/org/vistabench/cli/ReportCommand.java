@@ -2,6 +2,7 @@ package org.vistabench.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.vistabench.core.ExitCodes;
@@ -10,6 +11,7 @@ import org.vistabench.report.Report;
 import org.vistabench.report.ReportInput;
 import org.vistabench.report.ReportPart;
 import org.vistabench.run.ReportInputs;
+import org.vistabench.run.ReportParts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
@@ -44,7 +46,10 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         ReportInput in = ReportInputs.read(results);
         Path dir = out != null ? out : results.resolve("report");
-        List<Report.Written> written = Report.write(in, dir, new ReportPart.Options(html), Report.standard());
+        // this package's parts first: the Allure part attaches the tables, figures and summary they write
+        List<ReportPart> parts = new ArrayList<>(Report.paperParts());
+        parts.addAll(ReportParts.standard());
+        List<Report.Written> written = Report.write(in, dir, new ReportPart.Options(html), parts);
         PrintWriter stdout = command.commandLine().getOut();
         stdout.print(ConsoleSummary.text(in));
         stdout.println();

@@ -3,6 +3,7 @@ package org.vistabench.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.vistabench.cell.SpecFiles;
 import org.vistabench.core.ExitCodes;
 import org.vistabench.core.FileErrorsException;
 import org.vistabench.golden.GoldenFit;
@@ -19,7 +20,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         header = "Check a spec file and its golden file; write nothing.",
         description = {"Check a spec file: YAML syntax, every key, type and range, ids, layer-set",
-            "references, that the matrix has at least one cell, and its golden file: well",
+            "references, that the matrix has at least one cell; the files it names: each",
+            "model, SAE and label path resolves (world:, hf: cache, disk), encoder and SAE",
+            "layers exist in the models' configs; and its golden file: well",
             "formed, every claim's metrics from a provider the spec runs, its selections",
             "naming the spec's encoders, LLMs, layer sets and controls.",
             "Reports every problem at once as file:line:col: key.path: message.",
@@ -42,6 +45,10 @@ public final class ValidateCommand implements Callable<Integer> {
             spec = SpecLoader.load(specFile);
         } catch (SpecException e) {
             return report(command.commandLine().getErr(), e);
+        }
+        java.util.List<org.vistabench.spec.SpecError> files = SpecFiles.check(spec);
+        if (!files.isEmpty()) {
+            return report(command.commandLine().getErr(), new SpecException(files));
         }
         try {
             GoldenFit.loadAndCheck(spec);

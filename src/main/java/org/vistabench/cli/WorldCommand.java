@@ -26,7 +26,7 @@ public final class WorldCommand implements Runnable {
     @Command(name = "build", mixinStandardHelpOptions = true,
             description = "Build the mini world into <out>/<key>/, or verify a cached one (a second call is a cache hit; "
                     + "a deleted or corrupted file is reported and its stage rebuilt).",
-            footer = {"", "Examples:", "  vistabench world build                      default scale, seed 17, default cache",
+            footer = {"", "Examples:", "  vistabench world build                 default scale, seed 17, default cache",
                 "  vistabench world build --scale tiny --out /tmp/worlds"})
     static final class Build implements Callable<Integer> {
         @Option(names = "--out", paramLabel = "DIR",

@@ -156,7 +156,7 @@ public final class CocoDataset {
         try {
             return Json.MAPPER.readTree(file.toFile());
         } catch (IOException e) {
-            throw new VistaException(ExitCodes.USAGE, file + ": cannot read COCO json: " + e.getMessage(), e);
+            throw new VistaException(ExitCodes.USAGE, file + ": cannot read COCO json: " + Json.why(e), e);
         }
     }
 

@@ -59,7 +59,7 @@ public final class Parity {
             JsonNode n = Json.MAPPER.readTree(config.toFile());
             type = n.path("model_type").asText("").toLowerCase(Locale.ROOT);
         } catch (IOException e) {
-            throw new VistaException(ExitCodes.CELL_FAILED, config + ": not valid JSON: " + e.getMessage());
+            throw new VistaException(ExitCodes.CELL_FAILED, config + ": not valid JSON: " + Json.why(e));
         }
         if (type.equals("gemma2") || type.equals("llama")) {
             return Kind.LM;

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.vistabench.io.AtomicFiles;
 
 /** Runs report parts in order over one input; a part's I/O failure stops the report (exit 4 upstream). */
 public final class Report {
@@ -15,8 +16,11 @@ public final class Report {
     public record Written(String part, List<Path> files) {
     }
 
-    /** The parts {@code report} (and the end of {@code run}) writes, in order. */
-    public static List<ReportPart> standard() {
+    /**
+     * The parts of this package, in order: the paper tables, the figures, then summary.md (which links both). They
+     * come before the parts that attach or read their files (Allure); {@code run.ReportParts} lists them all.
+     */
+    public static List<ReportPart> paperParts() {
         return List.of(new PaperTables(), new Figures(), new SummaryMarkdown());
     }
 
@@ -33,13 +37,13 @@ public final class Report {
      */
     static List<Path> rebuild(Path out, String name, FolderContent content) throws IOException {
         Path dir = out.resolve(name);
-        Path tmp = org.vistabench.io.AtomicFiles.tempDirectoryBeside(dir);
+        Path tmp = AtomicFiles.tempDirectoryBeside(dir);
         try {
             List<String> files = content.write(tmp);
-            org.vistabench.io.AtomicFiles.replaceDirectory(tmp, dir);
+            AtomicFiles.replaceDirectory(tmp, dir);
             return files.stream().map(f -> Path.of(name, f)).toList();
         } finally {
-            org.vistabench.io.AtomicFiles.deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
         }
     }
 

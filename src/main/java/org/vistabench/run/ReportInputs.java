@@ -48,7 +48,7 @@ public final class ReportInputs {
                 golden = Optional.of(Json.MAPPER.readTree(Files.readAllBytes(g)));
             }
         } catch (IOException e) {
-            throw new VistaException(ExitCodes.USAGE, "cannot read " + dir + ": " + e.getMessage(), e);
+            throw new VistaException(ExitCodes.USAGE, "cannot read " + dir + ": " + Json.why(e), e);
         }
         return new ReportInput(dir, m.spec().name(), m.spec().text(), run, rows, ResultsStore.readTable(dir), golden);
     }

@@ -304,7 +304,7 @@ public final class ResultsStore implements AutoCloseable {
             }
             return Optional.of(m);
         } catch (IOException e) {
-            throw new VistaException(ExitCodes.USAGE, "cannot read " + f + ": " + e.getMessage(), e);
+            throw new VistaException(ExitCodes.USAGE, "cannot read " + f + ": " + Json.why(e), e);
         }
     }
 
@@ -368,7 +368,7 @@ public final class ResultsStore implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new VistaException(ExitCodes.USAGE, cellDir + " is marked done but has no " + METRICS);
         } catch (IOException | IllegalArgumentException e) {
-            throw new VistaException(ExitCodes.USAGE, "cannot read " + f + ": " + e.getMessage(), e);
+            throw new VistaException(ExitCodes.USAGE, "cannot read " + f + ": " + Json.why(e), e);
         }
     }
 

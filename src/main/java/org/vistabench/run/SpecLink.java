@@ -2,12 +2,14 @@ package org.vistabench.run;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.vistabench.cell.SpecFiles;
 import org.vistabench.golden.GoldenFit;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.MatrixExpander;
 import org.vistabench.spec.Shards;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecLoader;
+import org.vistabench.spec.SpecException;
 
 /** The run command's three calls into the spec package, in one place. */
 public final class SpecLink {
@@ -16,10 +18,15 @@ public final class SpecLink {
 
     /**
      * A bad spec throws {@code SpecException} (exit 2); so does a golden file it names that is malformed or asks for
-     * what the spec cannot give ({@code GoldenException}, exit 2), before any cell runs.
+     * what the spec cannot give ({@code GoldenException}, exit 2), and so do missing or disagreeing model, SAE and
+     * label files ({@link SpecFiles}), before any cell runs.
      */
     public static Spec load(Path file) {
         Spec spec = SpecLoader.load(file);
+        List<org.vistabench.spec.SpecError> files = SpecFiles.check(spec);
+        if (!files.isEmpty()) {
+            throw new SpecException(files);
+        }
         GoldenFit.loadAndCheck(spec);
         return spec;
     }

@@ -97,6 +97,16 @@ public final class NodeReader {
     // Mappings that had unknown (or merge) keys, and the keys suggested for them: a misspelt key is reported once, as
     // unknown with its suggestion, not a second time as the missing key it was meant to be.
     private final Map<Node, Set<String>> suggested = new IdentityHashMap<>();
+    // Where each mapping and each of its values starts, by key path: later checks (files, models) point there.
+    private final Map<String, Position> positions = new LinkedHashMap<>();
+
+    /** A 1-based line and column in the file. */
+    public record Position(int line, int column) {
+        static Position of(Node n) {
+            Mark m = n.getStartMark();
+            return new Position(m.getLine() + 1, m.getColumn() + 1);
+        }
+    }
 
     /** A reader that takes scalars as written. */
     public NodeReader(String file, Voice voice) {
@@ -108,6 +118,11 @@ public final class NodeReader {
         this.file = file;
         this.voice = voice;
         this.env = env;
+    }
+
+    /** Where each mapping read so far, and each of its values, starts (key path → position). */
+    public Map<String, Position> positions() {
+        return Collections.unmodifiableMap(positions);
     }
 
     /** Every problem reported so far, in the order found. */
@@ -127,6 +142,7 @@ public final class NodeReader {
             return null;
         }
         Map<String, NodeTuple> byKey = new LinkedHashMap<>();
+        positions.putIfAbsent(path, Position.of(mn));
         for (NodeTuple t : mn.getValue()) {
             if (!(t.getKeyNode() instanceof ScalarNode k)) {
                 error(t.getKeyNode(), path, "expected a plain key, got " + describe(t.getKeyNode()));
@@ -148,6 +164,7 @@ public final class NodeReader {
                         + voice.allowedIntro() + " " + String.join(", ", allowed));
             } else {
                 byKey.put(key, t);
+                positions.putIfAbsent(join(path, key), Position.of(t.getValueNode()));
             }
         }
         return new Entries(mn, path, byKey);

@@ -14,11 +14,31 @@ import java.util.Map;
  * @param data COCO-format data, or null when a world is used
  * @param metrics provider name to its parameters, in file order (the order providers run in)
  * @param golden golden file resolved against the spec's folder, or null
+ * @param positions where each key path starts in the file (for errors found after loading, e.g. by checking the
+ *                  files the spec names); empty for specs not read from a file
  */
 public record Spec(Path file, String sha256, String name, long seed, List<Long> seeds, WorldSpec world, DataSpec data,
                    List<EncoderSpec> encoders, List<LlmSpec> llms, Map<String, LayerSet> saeLayerSets,
                    List<String> controls, TrainSpec train, Map<String, Map<String, Object>> metrics, Path golden,
-                   MatrixSpec matrix) {
+                   MatrixSpec matrix, Map<String, NodeReader.Position> positions) {
+    public Spec {
+        positions = positions == null ? Map.of() : Map.copyOf(positions);
+    }
+
+    /**
+     * An error about {@code keyPath} located at that key, or at its closest enclosing key that has a position
+     * ({@code encoders[1].layer} falls back to {@code encoders[1]} when the key is absent).
+     */
+    public SpecError errorAt(String keyPath, String message) {
+        String p = keyPath;
+        while (!p.isEmpty() && !positions.containsKey(p)) {
+            int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+            p = cut < 0 ? "" : p.substring(0, cut);
+        }
+        NodeReader.Position at = positions.get(p);
+        return new SpecError(file.toString(), at == null ? 0 : at.line(), at == null ? 0 : at.column(), keyPath,
+                message);
+    }
 
     public EncoderSpec encoder(String id) {
         return encoders.stream().filter(e -> e.id().equals(id)).findFirst()

@@ -92,7 +92,7 @@ final class SpecReader {
             throw new SpecException(sorted);
         }
         return new Spec(specFile, sha256, name, seed, seeds, world, data, encoders, llms, layerSets, controls, train,
-                metrics, golden, matrix);
+                metrics, golden, matrix, r.positions());
     }
 
     private WorldSpec world(Node n) {

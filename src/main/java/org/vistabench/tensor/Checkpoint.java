@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.vistabench.io.Json;
 
 /**
  * A model's weights: {@code model.safetensors}, or shards listed in {@code model.safetensors.index.json}, or any single
@@ -58,8 +59,7 @@ public final class Checkpoint implements AutoCloseable {
         try {
             root = INDEX_JSON.readTree(index.toFile());
         } catch (IOException e) {
-            String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-            throw new TensorFormatException(index + ": not valid JSON: " + msg);
+            throw new TensorFormatException(index + ": not valid JSON: " + Json.why(e));
         }
         JsonNode wm = root == null ? null : root.get("weight_map");
         if (wm == null || !wm.isObject()) {

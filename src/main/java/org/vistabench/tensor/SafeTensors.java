@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.vistabench.io.Json;
 
 /**
  * A safetensors file. The header is validated when opened (size limit, strict JSON without duplicate names, dtypes,
@@ -147,7 +148,7 @@ public final class SafeTensors implements AutoCloseable {
             }
             throw new TensorFormatException(file + ": safetensors header is not valid JSON: " + msg);
         } catch (IOException e) {
-            throw new TensorFormatException(file + ": safetensors header is not valid JSON: " + e.getMessage());
+            throw new TensorFormatException(file + ": safetensors header is not valid JSON: " + Json.why(e));
         }
         if (root == null || !root.isObject()) {
             throw new TensorFormatException(file + ": safetensors header is not a JSON object");

@@ -15,6 +15,7 @@ import org.vistabench.core.VistaException;
 import org.vistabench.data.CocoDataset;
 import org.vistabench.io.Json;
 import org.vistabench.spec.WorldSpec;
+import org.vistabench.world.encoders.EncoderStage;
 import org.vistabench.world.scene.Lexicon;
 
 /**
@@ -55,6 +56,28 @@ public final class World {
             throw new VistaException(ExitCodes.USAGE, root + ": not a built world (no manifest.json)");
         }
         return new World(root.toAbsolutePath());
+    }
+
+    /**
+     * What a world will hold, known from its spec without building it (the build is deterministic), so that a spec's
+     * {@code world:} references and layer numbers can be checked before any training.
+     *
+     * @param lmLayers      the mini LM's decoder layers (every layer has an SAE)
+     * @param encoderLayers the encoders' transformer layers (hidden states 0..encoderLayers)
+     * @param encoders      the encoder folder names under {@code encoders/}
+     */
+    public record Blueprint(int lmLayers, int encoderLayers, List<String> encoders) {
+        /** The world references a spec may use: {@code world:lm}, {@code world:saes}, {@code world:data}, ... */
+        public List<String> refs() {
+            List<String> out = new java.util.ArrayList<>(List.of(PREFIX + "lm", PREFIX + "saes", PREFIX + "data"));
+            encoders.forEach(e -> out.add(PREFIX + "encoders/" + e));
+            return out;
+        }
+    }
+
+    public static Blueprint blueprint(WorldSpec spec) {
+        WorldSettings s = WorldSettings.of(spec.scale(), spec.seed() == null ? DEFAULT_SEED : spec.seed());
+        return new Blueprint(s.layers(), EncoderStage.layers(s.scale()), EncoderStage.NAMES);
     }
 
     /** {@code $VISTABENCH_HOME/worlds}, else {@code ~/.vistabench/worlds}. */
@@ -117,7 +140,7 @@ public final class World {
                         all.put(g.path("image_id").asLong(), Collections.unmodifiableList(words));
                     }
                 } catch (IOException e) {
-                    throw new VistaException(ExitCodes.CELL_FAILED, f + ": cannot read grid words: " + e.getMessage(), e);
+                    throw new VistaException(ExitCodes.CELL_FAILED, f + ": cannot read grid words: " + Json.why(e), e);
                 }
             }
             grids = all;
@@ -136,7 +159,7 @@ public final class World {
                     .path("quality");
             return q.isMissingNode() ? Map.of() : Json.MAPPER.convertValue(q, Map.class);
         } catch (IOException e) {
-            throw new VistaException(ExitCodes.CELL_FAILED, root.resolve("manifest.json") + ": " + e.getMessage(), e);
+            throw new VistaException(ExitCodes.CELL_FAILED, root.resolve("manifest.json") + ": " + Json.why(e), e);
         }
     }
 
@@ -147,7 +170,7 @@ public final class World {
                     .path("status");
             return st.isMissingNode() ? Optional.empty() : Optional.of(st.asText());
         } catch (IOException e) {
-            throw new VistaException(ExitCodes.CELL_FAILED, root.resolve("manifest.json") + ": " + e.getMessage(), e);
+            throw new VistaException(ExitCodes.CELL_FAILED, root.resolve("manifest.json") + ": " + Json.why(e), e);
         }
     }
 }

@@ -453,7 +453,7 @@ public final class WorldBuilder {
             return out == null ? Map.of() : out;
         } catch (IOException | IllegalArgumentException e) {
             LOG.warn("world {}: manifest.json is unreadable ({}); rebuilding every stage", root.getFileName(),
-                    e.getMessage());
+                    Json.why(e));
             return Map.of();
         }
     }

@@ -95,6 +95,37 @@ class ParityCommandTest {
         assertTrue(r.err().contains("cannot tell what kind of model"), r.err());
     }
 
+    /**
+     * Issue #20 point 16: a reference tensor of another shape is a shape mismatch naming both shapes (before: its data
+     * was read whole and compared, printing an infinite error), and the help lists exit code 3.
+     */
+    @Test
+    void referenceOfAnotherShapeIsReportedAsAShapeMismatch(@TempDir Path tmp) throws IOException {
+        Path model = copyFolder(HF.resolve("gemma2-tiny-f32"), tmp.resolve("gemma"));
+        Path file = model.resolve("expected.safetensors");
+        SafeTensorsWriter w = new SafeTensorsWriter();
+        try (SafeTensors st = SafeTensors.open(file)) {
+            w.metadata(st.metadata());
+            for (String n : st.names()) {
+                TensorInfo t = st.info(n);
+                if (t.dtype() == DType.I64) {
+                    w.put(n, t.shape(), st.longs(n));
+                } else if (n.equals("hidden_states.1")) {
+                    w.put(n, DType.F32, new long[] {3, 5}, new float[15]);
+                } else {
+                    w.put(n, DType.F32, t.shape(), st.floats(n));
+                }
+            }
+        }
+        w.write(file);
+        Result r = run("parity", model.toString());
+        assertEquals(ExitCodes.CLAIM_FAILED, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("error: hidden_states.1 (shape mismatch: ours (") && r.err().contains(
+                "reference [3, 5])"), r.err());
+        assertFalse(r.err().contains("Infinity") || r.out().contains("Infinity"), r.out() + r.err());
+        assertTrue(run("parity", "--help").out().contains("3 a model or reference file"));
+    }
+
     /** Adds {@code delta} to the first element of one tensor of a reference file, keeping everything else. */
     static void tamper(Path file, String tensor, float delta) {
         SafeTensorsWriter w = new SafeTensorsWriter();

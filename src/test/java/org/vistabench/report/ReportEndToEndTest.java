@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vistabench.cli.Main;
 import org.vistabench.io.Json;
+import org.vistabench.report.dashboard.ResultsFixture;
 
 /**
  * {@code vistabench report} end to end on the hand-made results folder (a failed and a pending cell, a golden.json
@@ -68,7 +69,8 @@ class ReportEndToEndTest {
             assertTrue(files.contains(Path.of("tables", t.name() + ".csv")), t.name());
             assertTrue(files.contains(Path.of("tables", t.name() + ".md")), t.name());
         }
-        assertEquals(28, files.stream().filter(f -> f.toString().endsWith(".png")).count(), files.toString());
+        assertEquals(28, files.stream().filter(f -> f.startsWith(Figures.DIR) && f.toString().endsWith(".png"))
+                .count(), files.toString());
         assertTrue(ms < 60_000, "report took " + ms + " ms");
     }
 
@@ -133,6 +135,23 @@ class ReportEndToEndTest {
         assertTrue(Files.readString(o.resolve("figures/README.md")).contains("## Not drawn"));
         assertTrue(Files.readString(o.resolve("summary.md")).contains("12 cells: 0 done, 0 failed, 0 incomplete, "
                 + "12 pending"));
+    }
+
+    @Test
+    void theDashboardFixtureWithEveryOutcomeAndAnIncompleteCellIsReportedToo() throws IOException {
+        Path r = ResultsFixture.write(tmp.resolve("rf"));
+        Path o = tmp.resolve("o");
+        assertEquals(0, report(r.toString(), "--out", o.toString()), err.toString());
+        String md = Files.readString(o.resolve("summary.md"));
+        for (int i = 0; i < ResultsFixture.CLAIMS.size(); i++) {
+            String id = ResultsFixture.CLAIMS.get(i);
+            String row = md.lines().filter(l -> l.startsWith("| `" + id + "` |")).findFirst()
+                    .orElseThrow(() -> new AssertionError(id + " not in " + md));
+            assertTrue(row.contains("| **" + ResultsFixture.OUTCOMES.get(i) + "** |"), row);
+        }
+        assertTrue(md.contains("`" + ResultsFixture.INCOMPLETE.id() + "`: incomplete"), md);
+        assertTrue(Files.readString(o.resolve("tables/cells.csv")).contains(ResultsFixture.ERROR));
+        assertTrue(Files.readString(o.resolve("tables/match_rate.csv")).contains(",s17 failed,"));
     }
 
     @Test

@@ -259,7 +259,7 @@ public final class FeatureCache {
         try {
             return Json.MAPPER.readValue(f.toFile(), Manifest.class);
         } catch (IOException e) {
-            LOG.warn("{}: unreadable manifest ({}), recomputing", f, e.getMessage());
+            LOG.warn("{}: unreadable manifest ({}), recomputing", f, Json.why(e));
             return null;
         }
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.vistabench.io.Json;
 
 /**
  * The subset of a Hugging Face {@code config.json} that the Gemma-2 and Llama forward passes need.
@@ -72,7 +73,7 @@ public record LmConfig(String family, int vocabSize, int hiddenSize, int numLaye
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new LmFormatException(file + ": not valid JSON: " + e.getMessage(), e);
+            throw new LmFormatException(file + ": not valid JSON: " + Json.why(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new LmFormatException(file + ": expected a JSON object");

@@ -61,13 +61,26 @@ public final class LmParity {
 
     private static void compareAll(List<TensorDiff> out, SafeTensors ref, String prefix, LmOutput o) {
         if (ref.has(prefix + "logits")) {
-            out.add(compare(prefix + "logits", NdArrays.toFloats(o.logits()), ref.floats(prefix + "logits")));
+            out.add(compareShaped(prefix + "logits", o.logits(), ref));
         }
         for (int i = 0; ref.has(prefix + "hidden_states." + i); i++) {
             String name = prefix + "hidden_states." + i;
-            float[] ours = i < o.hiddenStates().size() ? NdArrays.toFloats(o.hiddenStates().get(i)) : new float[0];
-            out.add(compare(name, ours, ref.floats(name)));
+            out.add(i < o.hiddenStates().size() ? compareShaped(name, o.hiddenStates().get(i), ref)
+                    : TensorDiff.failed(name + " (not produced: the model has fewer layers)"));
         }
+    }
+
+    /**
+     * Shapes first, from the reference's header: a tensor of another shape is reported as such without reading its
+     * data (a multi-GB reference of the wrong model is not loaded to print an infinite error).
+     */
+    private static TensorDiff compareShaped(String name, NDArray ours, SafeTensors ref) {
+        long[] want = ref.info(name).shape();
+        if (!Arrays.equals(ours.getShape().getShape(), want)) {
+            return TensorDiff.failed(name + " (shape mismatch: ours " + ours.getShape() + ", reference "
+                    + Arrays.toString(want) + ")");
+        }
+        return compare(name, NdArrays.toFloats(ours), ref.floats(name));
     }
 
     /** Float outputs: bound {@link #REL_TOL} scaled by max(1, max|ref|); a non-finite difference reports NaN. */
@@ -80,6 +93,10 @@ public final class LmParity {
     private static TensorDiff kvCache(CausalLm lm, NDArray ids, SafeTensors ref) {
         Shape s = ids.getShape();
         int b = (int) s.get(0), t = (int) s.get(1), v = lm.config().vocabSize();
+        if (!ref.has("logits") || !Arrays.equals(ref.info("logits").shape(), new long[] {b, t, v})) {
+            return TensorDiff.failed("kvcache.logits (no reference logits of shape [" + b + ", " + t + ", " + v
+                    + "])");
+        }
         float[] stepwise = new float[b * t * v];
         try (NDManager m = ids.getManager().newSubManager(); KvCache cache = new KvCache(m, lm.config().numLayers())) {
             for (int p = 0; p < t; p++) {

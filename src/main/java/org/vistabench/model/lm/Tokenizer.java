@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import org.vistabench.io.Json;
 
 /**
  * A Hugging Face {@code tokenizer.json} (via DJL's bundled Rust tokenizers, offline). Encoding adds no special
@@ -38,7 +39,11 @@ public final class Tokenizer implements AutoCloseable {
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new LmFormatException(file + ": not valid JSON: " + e.getMessage(), e);
+            throw new LmFormatException(file + ": not valid JSON: " + Json.why(e), e);
+        }
+        JsonNode vocab = root.path("model").path("vocab");
+        if ((vocab.isObject() || vocab.isArray()) && vocab.isEmpty()) {
+            throw new LmFormatException(file + ": model.vocab is empty: the tokenizer has no tokens to encode with");
         }
         Map<String, Long> specials = new TreeMap<>();
         for (JsonNode t : root.path("added_tokens")) {
@@ -52,7 +57,7 @@ public final class Tokenizer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new LmFormatException(file + ": cannot load tokenizer: " + e.getMessage(), e);
         }
-        return new Tokenizer(file, hf, specials, root.path("model").path("vocab"));
+        return new Tokenizer(file, hf, specials, vocab);
     }
 
     public Path file() {
@@ -61,7 +66,13 @@ public final class Tokenizer implements AutoCloseable {
 
     /** Token ids of {@code text}, nothing added. */
     public long[] encode(String text) {
-        return hf.encode(text, false, false).getIds();
+        try {
+            return hf.encode(text, false, false).getIds();
+        } catch (RuntimeException e) {
+            // the native tokenizer's errors ("WordLevel error") do not say which file
+            throw new LmFormatException(file + ": cannot encode \"" + (text.length() > 40 ? text.substring(0, 40)
+                    + "..." : text) + "\": " + e.getMessage(), e);
+        }
     }
 
     /** Text of {@code ids}, special tokens kept. */

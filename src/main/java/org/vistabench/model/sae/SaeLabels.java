@@ -182,9 +182,8 @@ public final class SaeLabels {
                 values.add(it.nextValue());
             }
         } catch (JsonProcessingException | RuntimeException e) {
-            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
             throw new VistaException(ExitCodes.CELL_FAILED, f + ": not valid JSON/JSONL labels (value "
-                    + (values.size() + 1) + "): " + msg.replaceAll("\\s+", " ").trim());
+                    + (values.size() + 1) + "): " + Json.why(e).replaceAll("\\s+", " ").trim());
         } catch (IOException e) {
             throw new VistaException(ExitCodes.CELL_FAILED, f + ": cannot read labels: " + e.getMessage());
         }

@@ -180,7 +180,7 @@ public final class SaeLoader {
             try {
                 root = Json.MAPPER.readTree(file.toFile());
             } catch (IOException e) {
-                throw new TensorFormatException(file + ": not valid JSON: " + oneLine(e.getMessage()));
+                throw new TensorFormatException(file + ": not valid JSON: " + Json.why(e));
             }
             if (root == null || !root.isObject()) {
                 throw new TensorFormatException(file + ": expected a JSON object");
@@ -285,8 +285,10 @@ public final class SaeLoader {
      * expansion {@code choice.expansion()} or the only one.
      *
      * @param format {@code gemma-scope}, {@code llama-scope} or {@code auto} ({@link #detectFormat})
+     * @return the per-layer SAE files {@link #loadLayers(Path, String, NDManager, SaeChoice)} loads, found without
+     *     reading them (cheap: a spec's SAEs can be checked before any training)
      */
-    public static SaeSet loadLayers(Path root, String format, NDManager m, SaeChoice choice) {
+    public static Map<Integer, Path> locateLayers(Path root, String format, SaeChoice choice) {
         if (!Files.isDirectory(root)) {
             throw new TensorFormatException(root + ": SAE folder not found");
         }
@@ -315,6 +317,13 @@ public final class SaeLoader {
                     + (GEMMA_SCOPE.equals(f) ? "layer_{L}/width_{W}/average_l0_{K}/params.npz" : "*-L{L}R-8x/hyperparams.json")
                     + ")");
         }
+        return found;
+    }
+
+    /** Every layer's SAE under a repository root, as {@link #locateLayers} finds them. */
+    public static SaeSet loadLayers(Path root, String format, NDManager m, SaeChoice choice) {
+        Map<Integer, Path> found = locateLayers(root, format, choice);
+        String f = "auto".equals(format) ? detectFormat(root) : format;
         Map<Integer, Sae> saes = new LinkedHashMap<>();
         try {
             for (var e : found.entrySet()) {

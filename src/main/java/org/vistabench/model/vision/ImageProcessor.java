@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.vistabench.tensor.NdArrays;
+import org.vistabench.io.Json;
 
 /**
  * HF image preprocessing (CLIPImageProcessor, BitImageProcessor as DINOv2 uses it): convert to RGB, shortest-edge
@@ -102,7 +103,7 @@ public final class ImageProcessor {
             root = new ObjectMapper().readTree(Files.readString(json));
         } catch (IOException e) {
             throw new VisionFormatException(json + ": cannot read preprocessor config: "
-                    + VisionConfig.firstLine(e.getMessage()), e);
+                    + Json.why(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new VisionFormatException(json + ": expected a JSON object");

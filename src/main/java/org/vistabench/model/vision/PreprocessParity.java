@@ -13,6 +13,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.vistabench.tensor.SafeTensors;
 import org.vistabench.tensor.TensorDiff;
+import org.vistabench.io.Json;
 
 /**
  * Runs {@code input.png} of a preprocess fixture through every processor in {@code processors.json} and compares
@@ -42,7 +43,7 @@ public final class PreprocessParity {
             root = new ObjectMapper().readTree(Files.readString(cfg));
         } catch (IOException e) {
             throw new VisionFormatException(fixtureDir + ": cannot read input.png / processors.json: "
-                    + VisionConfig.firstLine(e.getMessage()), e);
+                    + Json.why(e), e);
         }
         if (img == null) {
             throw new VisionFormatException(png + ": not a readable image");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.vistabench.io.Json;
 
 /**
  * A ViT-style vision tower as HF {@code config.json} describes it. Missing keys take HF's defaults for the family, so
@@ -59,7 +60,7 @@ public record VisionConfig(String family, int hiddenSize, int numLayers, int num
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new VisionFormatException(file + ": not valid JSON: " + firstLine(e.getMessage()), e);
+            throw new VisionFormatException(file + ": not valid JSON: " + Json.why(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new VisionFormatException(file + ": expected a JSON object");
@@ -142,13 +143,5 @@ public record VisionConfig(String family, int hiddenSize, int numLayers, int num
     private static boolean bool(JsonNode n, String key, boolean dflt) {
         JsonNode v = n.get(key);
         return v == null || v.isNull() ? dflt : v.asBoolean();
-    }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int i = s.indexOf('\n');
-        return i < 0 ? s : s.substring(0, i);
     }
 }

@@ -98,6 +98,11 @@ public final class EncoderStage {
         return "tiny".equals(scale) ? 64 : 10000;
     }
 
+    /** How many transformer layers the scale's encoders have (known before building: for checking specs). */
+    public static int layers(String scale) {
+        return Settings.forScale(scale, 112, 14).dims().layers();
+    }
+
     /** Sizes and budgets of one scale. */
     record Settings(TrainableVit.Dims dims, int projDim, EncoderTrainer.Schedule dino, EncoderTrainer.Schedule clip,
                     EncoderTrainer.Schedule ijepa, int probeTrainImages, int probeTestImages) {

@@ -72,4 +72,16 @@ class TokenizerTest {
                         + "<|start_header_id|>assistant<|end_header_id|>\n\n",
                 l.userTurn("Hi") + l.answerTurn("Hello") + l.followUpTurn("And you?"));
     }
+
+    /** Issue #20 point 16: an empty vocabulary is named at load, not as a native "WordLevel error" at encode. */
+    @Test
+    void emptyVocabularyIsRefusedNamingTheFile(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("tokenizer.json");
+        java.nio.file.Files.writeString(f, "{\"version\": \"1.0\", \"added_tokens\": [], \"normalizer\": null,"
+                + " \"pre_tokenizer\": {\"type\": \"Whitespace\"}, \"post_processor\": null, \"decoder\": null,"
+                + " \"model\": {\"type\": \"WordLevel\", \"vocab\": {}, \"unk_token\": \"<unk>\"}}");
+        LmFormatException e = assertThrows(LmFormatException.class, () -> Tokenizer.load(tmp));
+        assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("model.vocab is empty"),
+                e.getMessage());
+    }
 }
