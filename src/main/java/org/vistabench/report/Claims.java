@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.vistabench.golden.Outcome;
 
 /**
  * The golden claims of a results folder as the summary shows them, read from its {@code golden.json}: per claim the
@@ -41,11 +42,12 @@ final class Claims {
             rows.add(row(c));
         }
         List<String> counts = new ArrayList<>();
-        g.path("counts").fields().forEachRemaining(e -> {
-            if (e.getValue().asInt() > 0) {
-                counts.add(e.getValue().asInt() + " " + e.getKey());
+        for (Outcome o : Outcome.values()) {
+            long n = rows.stream().filter(r -> r.outcome().equals(o.name())).count();
+            if (n > 0) {
+                counts.add(n + " " + o.name());
             }
-        });
+        }
         JsonNode file = g.path("golden");
         String name = file.path("name").isTextual() ? file.path("name").asText()
                 : java.nio.file.Path.of(file.path("file").asText("?")).getFileName().toString();

@@ -10,6 +10,8 @@ import java.util.List;
  */
 public final class ConsoleSummary {
     public static final int WIDTH = 100;
+    /** The measured column's width at most (a missing item's name can be long; summary.md has it whole). */
+    static final int MEASURED = 24;
 
     private ConsoleSummary() {
     }
@@ -22,8 +24,8 @@ public final class ConsoleSummary {
             sb.append("\nclaims (golden ").append(g.name()).append("): ").append(g.counts()).append('\n');
             List<List<String>> rows = new ArrayList<>();
             for (Claims.Row r : g.rows()) {
-                rows.add(List.of(r.id(), r.outcome(), r.measured(), r.spread().replace(": no spread", ""),
-                        r.expected()));
+                rows.add(List.of(r.id(), r.outcome(), cut(r.measured(), MEASURED),
+                        r.spread().replace(": no spread", ""), r.expected()));
             }
             sb.append(new TextGrid(List.of("CLAIM", "OUTCOME", "MEASURED", "SPREAD", "EXPECTED"),
                     List.of(false, false, false, false, false), rows).text(WIDTH));
@@ -33,12 +35,12 @@ public final class ConsoleSummary {
         List<String> unfinished = d.unfinished();
         if (!unfinished.isEmpty()) {
             sb.append("\nnot finished:\n");
-            unfinished.forEach(u -> sb.append(cut("  " + u)).append('\n'));
+            unfinished.forEach(u -> sb.append(cut("  " + u, WIDTH)).append('\n'));
         }
         return sb.toString();
     }
 
-    static String cut(String line) {
-        return line.length() > WIDTH ? line.substring(0, WIDTH - 1) + "…" : line;
+    static String cut(String line, int width) {
+        return line.length() > width ? line.substring(0, width - 1) + "…" : line;
     }
 }

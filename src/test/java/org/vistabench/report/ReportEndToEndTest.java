@@ -150,6 +150,10 @@ class ReportEndToEndTest {
             assertTrue(row.contains("| **" + ResultsFixture.OUTCOMES.get(i) + "** |"), row);
         }
         assertTrue(md.contains("`" + ResultsFixture.INCOMPLETE.id() + "`: incomplete"), md);
+        assertTrue(md.contains(": 1 PASS, 1 FAIL, 1 NOT_EVALUATED, 1 KNOWN_FAIL, 1 UNEXPECTED_PASS."), md);
+        for (String line : out.toString().split("\n")) {
+            assertTrue(line.length() <= ConsoleSummary.WIDTH, "too wide (" + line.length() + "): " + line);
+        }
         assertTrue(Files.readString(o.resolve("tables/cells.csv")).contains(ResultsFixture.ERROR));
         assertTrue(Files.readString(o.resolve("tables/match_rate.csv")).contains(",s17 failed,"));
     }
