@@ -12,6 +12,8 @@ public final class ConsoleSummary {
     public static final int WIDTH = 100;
     /** The measured column's width at most (a missing item's name can be long; summary.md has it whole). */
     static final int MEASURED = 24;
+    /** Cells that did not finish listed at most (a partial run of a large matrix lists them all in summary.md). */
+    static final int UNFINISHED = 10;
 
     private ConsoleSummary() {
     }
@@ -35,7 +37,10 @@ public final class ConsoleSummary {
         List<String> unfinished = d.unfinished();
         if (!unfinished.isEmpty()) {
             sb.append("\nnot finished:\n");
-            unfinished.forEach(u -> sb.append(cut("  " + u, WIDTH)).append('\n'));
+            unfinished.stream().limit(UNFINISHED).forEach(u -> sb.append(cut("  " + u, WIDTH)).append('\n'));
+            if (unfinished.size() > UNFINISHED) {
+                sb.append("  (+").append(unfinished.size() - UNFINISHED).append(" more: summary.md)\n");
+            }
         }
         return sb.toString();
     }

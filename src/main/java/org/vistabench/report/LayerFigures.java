@@ -117,6 +117,11 @@ final class LayerFigures {
         XYChart chart = Charts.xy(title, "LLM layer (text SAE read at its residual)",
                 k.yAxis() + (log ? ", log scale" : ""));
         chart.getStyler().setYAxisLogarithmic(log);
+        if (log) {
+            // whole decades at both ends, so that the axis has labelled ticks above and below the data
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lo))));
+            chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(hi))));
+        }
         chart.getStyler().setXAxisMin(-0.25);
         chart.getStyler().setXAxisMax(xMax + 0.25);
         // whole layers only: XChart widens the tick spacing until the labels are distinct
