@@ -71,7 +71,9 @@ public final class SummaryMarkdown implements ReportPart {
                 + "(`vistabench check RESULTS` checks them).\n"));
         sb.append("\n## Key numbers\n\nSeed means per cell group (sd and n: the tables); `seeds` = finished / all."
                 + "\n\n");
-        sb.append(KeyNumbers.grid(d).markdown());
+        sb.append(KeyNumbers.grid(d).markdown()).append('\n');
+        KeyNumbers.keys(d).forEach(k -> sb.append("- ").append(k.header()).append(": ").append(k.doc())
+                .append(" (`").append(k.metric()).append("`)\n"));
         List<String> unfinished = d.unfinished();
         if (!unfinished.isEmpty()) {
             sb.append("\n## Cells that did not finish\n\nTheir groups' rows hold the finished seeds only; each table "
