@@ -25,7 +25,7 @@ public final class SummaryMarkdown implements ReportPart {
             new Link("localization.", List.of("localization"), "localization_"),
             new Link("recon.", List.of("recon"), "recon_"),
             new Link("train.image_recon", List.of("recon", "cells"), "recon_mse_layers_"),
-            new Link("train.", List.of("tradeoff", "cells"), "tradeoff_"),
+            new Link("train.", List.of("tradeoff", "cells"), null),
             new Link("steering.", List.of("steering_gains", "steering"), "steering_"),
             new Link("qa.", List.of("tradeoff", "qa"), "tradeoff_qa"),
             new Link("caption.", List.of("tradeoff"), "tradeoff_caption"),
