@@ -166,11 +166,13 @@ class RunCliTest {
 
         StringWriter ro = new StringWriter();
         assertEquals(0, Main.execute(new PrintWriter(ro), new PrintWriter(me), "report", merged.toString()));
-        List<String> summary = Files.readAllLines(merged.resolve("tables/summary.csv"));
-        assertEquals("cell,encoder,llm,sae_layers,control,seed,fake.layers,fake.maybe,fake.score,fake.seed_third",
-                summary.get(0));
-        assertEquals(13, summary.size());
-        assertTrue(ro.toString().contains("12 cells, 4 metrics"), ro.toString());
+        List<String> cells = Files.readAllLines(merged.resolve("report/tables/cells.csv"));
+        assertEquals("cell,encoder,llm,sae_layers,control,seed,status,error,fake.layers,fake.maybe,fake.score,"
+                + "fake.seed_third", cells.get(0));
+        assertEquals(13, cells.size());
+        assertTrue(Files.isRegularFile(merged.resolve("report/summary.md")));
+        assertFalse(Files.exists(merged.resolve("tables/summary.csv")), "the report stays in its folder");
+        assertTrue(ro.toString().contains("12 cells: 12 done, 0 failed"), ro.toString());
 
         StringWriter xe = new StringWriter();
         assertEquals(2, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(xe), "report",
