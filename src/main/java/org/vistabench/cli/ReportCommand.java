@@ -45,11 +45,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ReportInput in = ReportInputs.read(results);
-        Path dir = out != null ? out : results.resolve("report");
-        // this package's parts first: the Allure part attaches the tables, figures and summary they write
-        List<ReportPart> parts = new ArrayList<>(Report.paperParts());
-        parts.addAll(ReportParts.standard());
-        List<Report.Written> written = Report.write(in, dir, new ReportPart.Options(html), parts);
+        Path dir = out != null ? out : ReportParts.defaultDir(results);
+        List<Report.Written> written = Report.write(in, dir, new ReportPart.Options(html), ReportParts.standard());
         PrintWriter stdout = command.commandLine().getOut();
         stdout.print(ConsoleSummary.text(in));
         stdout.println();

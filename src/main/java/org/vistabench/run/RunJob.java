@@ -127,6 +127,8 @@ public final class RunJob {
                 }
             }
         }
+        // the folder is closed (run.json has this session's end): the report reads it as 'report' would
+        stdout.println(ReportParts.afterRun(dir));
         stdout.flush();
         return summary.anyFailed() ? ExitCodes.CELL_FAILED : goldenExit;
     }
