@@ -24,7 +24,7 @@ import picocli.CommandLine;
             "  vistabench world build                      build (or verify) the mini world",
             "", "Exit codes: 0 ok and all claims hold; 1 a golden claim failed;",
             "  2 spec or usage error; 3 a cell failed to run; 4 unexpected internal error;",
-            "  143 (130) run stopped by SIGTERM (SIGINT) at a safe point: continue with --resume."})
+            "  143 (130) run stopped by SIGTERM (SIGINT) at a safe point (go on: --resume)."})
 public final class Main implements Runnable {
     @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of unexpected errors.")
