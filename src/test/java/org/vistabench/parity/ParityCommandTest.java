@@ -102,22 +102,7 @@ class ParityCommandTest {
     @Test
     void referenceOfAnotherShapeIsReportedAsAShapeMismatch(@TempDir Path tmp) throws IOException {
         Path model = copyFolder(HF.resolve("gemma2-tiny-f32"), tmp.resolve("gemma"));
-        Path file = model.resolve("expected.safetensors");
-        SafeTensorsWriter w = new SafeTensorsWriter();
-        try (SafeTensors st = SafeTensors.open(file)) {
-            w.metadata(st.metadata());
-            for (String n : st.names()) {
-                TensorInfo t = st.info(n);
-                if (t.dtype() == DType.I64) {
-                    w.put(n, t.shape(), st.longs(n));
-                } else if (n.equals("hidden_states.1")) {
-                    w.put(n, DType.F32, new long[] {3, 5}, new float[15]);
-                } else {
-                    w.put(n, DType.F32, t.shape(), st.floats(n));
-                }
-            }
-        }
-        w.write(file);
+        rewrite(model.resolve("expected.safetensors"), "hidden_states.1", new long[] {3, 5}, v -> new float[15]);
         Result r = run("parity", model.toString());
         assertEquals(ExitCodes.CLAIM_FAILED, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("error: hidden_states.1 (shape mismatch: ours (") && r.err().contains(
@@ -128,6 +113,14 @@ class ParityCommandTest {
 
     /** Adds {@code delta} to the first element of one tensor of a reference file, keeping everything else. */
     static void tamper(Path file, String tensor, float delta) {
+        rewrite(file, tensor, null, v -> {
+            v[0] += delta;
+            return v;
+        });
+    }
+
+    /** Rewrites a reference file with one float tensor changed: new values and, unless null, a new shape. */
+    static void rewrite(Path file, String tensor, long[] shape, java.util.function.UnaryOperator<float[]> values) {
         SafeTensorsWriter w = new SafeTensorsWriter();
         try (SafeTensors st = SafeTensors.open(file)) {
             w.metadata(st.metadata());
@@ -135,12 +128,10 @@ class ParityCommandTest {
                 TensorInfo t = st.info(n);
                 if (t.dtype() == DType.I64) {
                     w.put(n, t.shape(), st.longs(n));
+                } else if (n.equals(tensor)) {
+                    w.put(n, DType.F32, shape == null ? t.shape() : shape, values.apply(st.floats(n)));
                 } else {
-                    float[] v = st.floats(n);
-                    if (n.equals(tensor)) {
-                        v[0] += delta;
-                    }
-                    w.put(n, DType.F32, t.shape(), v);
+                    w.put(n, DType.F32, t.shape(), st.floats(n));
                 }
             }
         }

@@ -101,17 +101,7 @@ class RunnerTest {
     @Test
     void metricNamedWithoutItsProviderPrefixFailsTheCell() {
         Spec spec = RunFixtures.fast(tmp);
-        MetricProvider sloppy = new MetricProvider() {
-            @Override
-            public String name() {
-                return "fake";
-            }
-
-            @Override
-            public Map<String, Double> compute(CellContext ctx) {
-                return Map.of("score", 1.0);
-            }
-        };
+        MetricProvider sloppy = fake(ctx -> Map.of("score", 1.0));
         Path out = tmp.resolve("out");
         try (ResultsStore store = ResultsStore.open(out, spec, false, "run")) {
             RunSummary s = new Runner(spec, List.of(sloppy)).run(TestSpecs.cells(spec).subList(0, 1), store,
@@ -158,25 +148,17 @@ class RunnerTest {
     @Test
     void stageTimesExcludeSharedSetupAndGoToRunJson() throws Exception {
         Spec spec = RunFixtures.fast(tmp);
-        MetricProvider slowShared = new MetricProvider() {
-            @Override
-            public String name() {
-                return "fake";
-            }
-
-            @Override
-            public Map<String, Double> compute(CellContext ctx) {
-                String world = ctx.shared("world", () -> {
-                    try {
-                        Thread.sleep(400);
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return "built";
-                });
-                return Map.of("fake.score", (double) world.length());
-            }
-        };
+        MetricProvider slowShared = fake(ctx -> {
+            String world = ctx.shared("world", () -> {
+                try {
+                    Thread.sleep(400);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return "built";
+            });
+            return Map.of("fake.score", (double) world.length());
+        });
         Path out = tmp.resolve("out");
         List<Cell> cells = TestSpecs.cells(spec).subList(0, 2);
         Runner runner = new Runner(spec, List.of(slowShared));
@@ -191,5 +173,20 @@ class RunnerTest {
         assertEquals(0.0, second.get("setup"), second.toString()); // made once, by the first cell
         assertTrue(first.get("fake") >= 0 && second.get("fake") >= 0);
         assertTrue(runner.timeBreakdown().startsWith("time: setup "), runner.timeBreakdown());
+    }
+
+    /** A provider named {@code fake} computing {@code f}. */
+    private static MetricProvider fake(java.util.function.Function<CellContext, Map<String, Double>> f) {
+        return new MetricProvider() {
+            @Override
+            public String name() {
+                return "fake";
+            }
+
+            @Override
+            public Map<String, Double> compute(CellContext ctx) {
+                return f.apply(ctx);
+            }
+        };
     }
 }
