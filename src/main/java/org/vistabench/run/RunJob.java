@@ -75,8 +75,11 @@ public final class RunJob {
         Runner runner = new Runner(spec, c.providers().get());
         Path dir = r.out() != null ? r.out() : Path.of("results", spec.name());
         try (StopOnSignal signals = StopOnSignal.install(System.err)) {
+            long t0 = System.nanoTime();
+            // reads the models' shapes; a world: spec's world is built here when it is not cached yet
             MemoryCheck.check(spec, selected, r.maxMemory() == null ? MemoryCheck.machine()
                     : new MemoryCheck.Limit(r.maxMemory(), "--max-memory", true), r.progress());
+            runner.beforeCells((System.nanoTime() - t0) / 1e9);
             StopRequest.check("before the run started (nothing was written to " + dir + ")");
             return run(r, c, spec, matrix, selected, runner, dir, stdout);
         } catch (StopRequest.Stopped s) {

@@ -48,6 +48,8 @@ public final class Runner {
 
     private final Spec spec;
     private final List<MetricProvider> stages;
+    /** Seconds spent before the first cell (the memory check, which builds a missing world). */
+    private double beforeCells;
     /** Seconds per stage (and {@link #SETUP}) summed over the cells this runner ran, in first-seen order. */
     private final Map<String, Double> totals = new LinkedHashMap<>();
 
@@ -98,10 +100,14 @@ public final class Runner {
      * once per run) then each stage summed over cells, e.g. {@code time: setup 812.0 s · train 1501.2 s · ...}.
      */
     public String timeBreakdown() {
-        if (totals.isEmpty()) {
-            return "time: no cell ran";
-        }
         List<String> parts = new ArrayList<>();
+        if (beforeCells >= 0.05) {
+            parts.add(String.format(Locale.ROOT, "before the cells (world build, model shapes) %.1f s", beforeCells));
+        }
+        if (totals.isEmpty()) {
+            parts.add("no cell ran");
+            return "time: " + String.join(" · ", parts);
+        }
         Double setup = totals.get(SETUP);
         if (setup != null) {
             parts.add(String.format(Locale.ROOT, "%s %.1f s", SETUP, setup));
@@ -111,8 +117,13 @@ public final class Runner {
                 parts.add(String.format(Locale.ROOT, "%s %.1f s", k, v));
             }
         });
-        double sum = totals.values().stream().mapToDouble(Double::doubleValue).sum();
+        double sum = beforeCells + totals.values().stream().mapToDouble(Double::doubleValue).sum();
         return "time: " + String.join(" · ", parts) + String.format(Locale.ROOT, " (total %.1f s)", sum);
+    }
+
+    /** Records the seconds spent before the cells, for {@link #timeBreakdown}. */
+    public void beforeCells(double seconds) {
+        beforeCells = seconds;
     }
 
     /** Provider names in run order. */
