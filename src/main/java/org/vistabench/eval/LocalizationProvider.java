@@ -18,6 +18,7 @@ import org.vistabench.core.ExitCodes;
 import org.vistabench.core.VistaException;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
+import org.vistabench.results.RecordFiles;
 import org.vistabench.score.Auroc;
 import org.vistabench.score.Concept;
 import org.vistabench.score.MatchRate;
@@ -46,9 +47,7 @@ import org.vistabench.score.PointingGame;
  */
 public final class LocalizationProvider implements MetricProvider {
     static final String NAME = "localization";
-    /** Per-image records of the picks' activation maps, for reports and the dashboard. */
-    static final String PATCHES = "patches.jsonl";
-    /** How many held-out images get {@link #PATCHES} records (param {@code patch_records}). */
+    /** How many held-out images get {@link RecordFiles#PATCHES} records (param {@code patch_records}). */
     static final int PATCH_IMAGES = 12;
 
     @Override
@@ -127,8 +126,8 @@ public final class LocalizationProvider implements MetricProvider {
         }
         pooled.put(out, ".mean");
         perCategory.forEach((cat, a) -> out.put(NAME + ".excess." + cat, a.excess()));
-        AtomicFiles.write(ctx.cellDir().resolve("localization.jsonl"), records.toByteArray());
-        AtomicFiles.write(ctx.cellDir().resolve(PATCHES), patchRecords.toByteArray());
+        AtomicFiles.write(ctx.cellDir().resolve(RecordFiles.LOCALIZATION), records.toByteArray());
+        AtomicFiles.write(ctx.cellDir().resolve(RecordFiles.PATCHES), patchRecords.toByteArray());
         recorded.addAll(in.codes().imageIds().subList(0, shown));
         RunImages.write(ctx, in.split(), recorded);
         return out;

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.vistabench.cell.CellContext;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.io.Json;
+import org.vistabench.results.RecordFiles;
 import org.vistabench.score.Concept;
 import org.vistabench.score.MatchRate;
 
@@ -61,7 +62,7 @@ public final class MatchRateProvider implements MetricProvider {
             write(records, layer.layer(), "text", txt, in);
         }
         means.forEach((k, v) -> out.put(NAME + "." + k + ".mean", v[0] / v[1]));
-        AtomicFiles.write(ctx.cellDir().resolve("match_rate.jsonl"), records.toByteArray());
+        AtomicFiles.write(ctx.cellDir().resolve(RecordFiles.MATCH_RATE), records.toByteArray());
         return out;
     }
 

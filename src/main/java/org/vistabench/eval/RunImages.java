@@ -12,6 +12,7 @@ import javax.imageio.ImageIO;
 import org.vistabench.cell.CellContext;
 import org.vistabench.cell.ImageSplit;
 import org.vistabench.io.AtomicFiles;
+import org.vistabench.results.RecordFiles;
 
 /**
  * The held-out images the per-image records speak of, copied into the results folder as {@code images/<id>.png}
@@ -20,7 +21,6 @@ import org.vistabench.io.AtomicFiles;
  * the same split, so the bytes would be the same).
  */
 final class RunImages {
-    static final String DIR = "images";
     static final int MAX_SIDE = 256;
 
     private RunImages() {
@@ -32,9 +32,9 @@ final class RunImages {
     }
 
     static void write(CellContext ctx, ImageSplit split, Collection<Long> ids) throws IOException {
-        Path dir = resultsDir(ctx).resolve(DIR);
+        Path results = resultsDir(ctx);
         for (long id : ids) {
-            Path f = dir.resolve(id + ".png");
+            Path f = RecordFiles.image(results, id);
             if (Files.isRegularFile(f)) {
                 continue;
             }

@@ -36,6 +36,7 @@ import org.vistabench.model.projector.VisualPrompt;
 import org.vistabench.model.sae.Sae;
 import org.vistabench.model.vlm.ImageEdit;
 import org.vistabench.model.vlm.Vlm;
+import org.vistabench.results.RecordFiles;
 import org.vistabench.score.Binomial;
 import org.vistabench.score.Concept;
 import org.vistabench.score.SteeringJudge;
@@ -201,7 +202,7 @@ public final class SteeringProvider implements MetricProvider {
             out.put(NAME + ".well_formed." + INTERVENTIONS.get(ii), asked[ii] == 0 ? Double.NaN
                     : formed[ii] / (double) asked[ii]);
         }
-        AtomicFiles.write(ctx.cellDir().resolve("steering.jsonl"), records.toByteArray());
+        AtomicFiles.write(ctx.cellDir().resolve(RecordFiles.STEERING), records.toByteArray());
         RunImages.write(ctx, in.split(), pairs.stream().map(x -> x.imageId()).collect(
                 java.util.stream.Collectors.toCollection(TreeSet::new)));
         return out;

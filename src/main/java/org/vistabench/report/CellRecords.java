@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
 import org.vistabench.io.Json;
+import org.vistabench.results.RecordFiles;
 
 /**
  * The per-image records a cell writes, as the figures read them, and the run's held-out images
@@ -20,9 +21,6 @@ import org.vistabench.io.Json;
  * {@code grid = 0} and no map: figures skip them. An unreadable line is skipped, never fatal.
  */
 final class CellRecords {
-    static final String IMAGES = "images";
-    static final String LOCALIZATION = "localization.jsonl";
-    static final String STEERING = "steering.jsonl";
 
     private CellRecords() {
     }
@@ -86,7 +84,7 @@ final class CellRecords {
 
     /** The run's copy of a held-out image, if the folder has it and it decodes. */
     static Optional<BufferedImage> image(Path results, long id) {
-        Path f = results.resolve(IMAGES).resolve(id + ".png");
+        Path f = RecordFiles.image(results, id);
         if (!Files.isRegularFile(f)) {
             return Optional.empty();
         }

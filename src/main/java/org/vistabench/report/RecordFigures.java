@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.vistabench.results.RecordFiles;
 
 /**
  * Figures drawn from a cell's per-image records over the run's images, one per finished cell:
@@ -79,12 +80,12 @@ final class RecordFigures {
                 + "overlay (scaled to the map's maximum) and the object's mask outlined.";
         List<CellRecords.Localization> recs;
         try {
-            recs = CellRecords.localization(c.dir().resolve(CellRecords.LOCALIZATION));
+            recs = CellRecords.localization(c.dir().resolve(RecordFiles.LOCALIZATION));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         if (recs.isEmpty()) {
-            return Figure.skipped(file, title, caption, "no " + CellRecords.LOCALIZATION + " records (no matched "
+            return Figure.skipped(file, title, caption, "no " + RecordFiles.LOCALIZATION + " records (no matched "
                     + "object was scored, or the spec does not measure localization)");
         }
         List<CellRecords.Localization> drawable = recs.stream().filter(CellRecords.Localization::drawable)
@@ -96,7 +97,7 @@ final class RecordFigures {
                 .limit(HEAT_TILES).toList();
         if (drawable.isEmpty()) {
             return Figure.skipped(file, title, caption, recs.stream().anyMatch(CellRecords.Localization::drawable)
-                    ? "the images its records name are not in " + CellRecords.IMAGES + "/"
+                    ? "the images its records name are not in " + RecordFiles.IMAGES + "/"
                     : "its records carry no activation map (written before maps were recorded)");
         }
         return Figure.drawn(file, title, caption, () -> drawHeatMaps(d.in().results(), title, drawable));
@@ -151,13 +152,13 @@ final class RecordFigures {
                 + "answers before and after the edit.";
         List<CellRecords.Steering> recs;
         try {
-            recs = CellRecords.steering(c.dir().resolve(CellRecords.STEERING)).stream()
+            recs = CellRecords.steering(c.dir().resolve(RecordFiles.STEERING)).stream()
                     .filter(r -> r.intervention().equals(INTERVENTION)).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         if (recs.isEmpty()) {
-            return Figure.skipped(file, title, caption, "no " + INTERVENTION + " records in " + CellRecords.STEERING
+            return Figure.skipped(file, title, caption, "no " + INTERVENTION + " records in " + RecordFiles.STEERING
                     + " (no steering pair was found, or the spec does not measure steering)");
         }
         if (recs.stream().noneMatch(CellRecords.Steering::drawable)) {
@@ -179,7 +180,7 @@ final class RecordFigures {
                 .anyMatch(r -> r != null && CellRecords.image(d.in().results(), r.imageId()).isPresent());
         if (!anyImage) {
             return Figure.skipped(file, title, caption, "the images its samples name are not in "
-                    + CellRecords.IMAGES + "/");
+                    + RecordFiles.IMAGES + "/");
         }
         return Figure.drawn(file, title, caption, () -> drawSteering(d.in().results(), title, byTask));
     }
@@ -220,7 +221,7 @@ final class RecordFigures {
         if (im.isPresent()) {
             Panels.image(g, im.get(), ix, y, STEER_SIZE);
         } else {
-            Panels.placeholder(g, "image " + r.imageId() + " is not in " + CellRecords.IMAGES + "/", ix, y,
+            Panels.placeholder(g, "image " + r.imageId() + " is not in " + RecordFiles.IMAGES + "/", ix, y,
                     STEER_SIZE);
         }
         Panels.outline(g, r.edited(), r.grid(), ix, y, STEER_SIZE, EDITED);

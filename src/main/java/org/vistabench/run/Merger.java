@@ -19,6 +19,7 @@ import org.vistabench.core.ExitCodes;
 import org.vistabench.core.VistaException;
 import org.vistabench.io.AtomicFiles;
 import org.vistabench.results.MetricsTable;
+import org.vistabench.results.RecordFiles;
 
 /**
  * {@code merge DIR... --out DIR}: joins results folders of one spec (shards, or runs on different machines) into one.
@@ -26,8 +27,6 @@ import org.vistabench.results.MetricsTable;
  * for bit. Everything is checked before anything is written.
  */
 public final class Merger {
-    /** The results folder's images (see the eval providers' records). */
-    static final String IMAGES = "images";
     private static final Logger LOG = LoggerFactory.getLogger(Merger.class);
 
     /**
@@ -121,7 +120,7 @@ public final class Merger {
                 copied++;
             }
             for (Path in : inputs) {
-                copyImages(in.resolve(IMAGES), out.resolve(IMAGES));
+                copyImages(in.resolve(RecordFiles.IMAGES), out.resolve(RecordFiles.IMAGES));
             }
             java.util.SortedSet<String> matrix = new java.util.TreeSet<>(store.manifest().matrix());
             manifests.forEach(m -> matrix.addAll(m.matrix()));

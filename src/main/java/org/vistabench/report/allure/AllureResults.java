@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import org.vistabench.io.Json;
 import org.vistabench.report.ReportInput;
 import org.vistabench.results.MetricsTable;
+import org.vistabench.results.RecordFiles;
 import org.vistabench.spec.Cell;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -254,7 +255,7 @@ public final class AllureResults {
         List<AllureCase.Attachment> att = new ArrayList<>();
         for (FileAttachment f : List.of(new FileAttachment("metrics.json", "application/json"),
                 new FileAttachment("error.txt", "text/plain"), new FileAttachment("trace.csv", "text/csv"),
-                new FileAttachment("steering.jsonl", "text/plain"))) {
+                new FileAttachment(RecordFiles.STEERING, "text/plain"))) {
             Path p = row.dir().resolve(f.file());
             if (Files.isRegularFile(p) && Files.size(p) > 0) {
                 att.add(attachment(uuid, f.file(), extension(f.file()), f.type(), readCapped(p)));

@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.vistabench.io.Json;
 import org.vistabench.report.ReportInput;
+import org.vistabench.results.RecordFiles;
 import org.vistabench.spec.Cell;
 
 /**
@@ -35,10 +36,6 @@ import org.vistabench.spec.Cell;
 public final class DashboardData {
     public static final int IMAGES_PER_CELL = 12;
     public static final int STEERING_PER_CELL = 24;
-    static final String PATCHES = "patches.jsonl";
-    static final String MATCH_RATE = "match_rate.jsonl";
-    static final String STEERING = "steering.jsonl";
-    static final String IMAGES = "images";
 
     private DashboardData() {
     }
@@ -57,7 +54,7 @@ public final class DashboardData {
         }
         ObjectNode images = root.putObject("images");
         for (long id : imageIds) {
-            Path f = in.results().resolve(IMAGES).resolve(id + ".png");
+            Path f = RecordFiles.image(in.results(), id);
             if (Files.isRegularFile(f)) {
                 images.put(Long.toString(id), "data:image/png;base64,"
                         + Base64.getEncoder().encodeToString(Files.readAllBytes(f)));
@@ -80,8 +77,8 @@ public final class DashboardData {
         if (row.error() != null) {
             o.put("error", row.error());
         }
-        List<JsonNode> patches = lines(in.record(row, PATCHES));
-        List<JsonNode> match = lines(in.record(row, MATCH_RATE));
+        List<JsonNode> patches = lines(in.record(row, RecordFiles.PATCHES));
+        List<JsonNode> match = lines(in.record(row, RecordFiles.MATCH_RATE));
         String source = !patches.isEmpty() ? "patches" : !match.isEmpty() ? "match_rate" : "none";
         o.put("source", source);
         // Images in record order: those with maps first, then the match-rate ones; the first IMAGES_PER_CELL shown.
@@ -108,7 +105,7 @@ public final class DashboardData {
             }
             imageIds.add(id);
         }
-        List<JsonNode> steering = lines(in.record(row, STEERING));
+        List<JsonNode> steering = lines(in.record(row, RecordFiles.STEERING));
         o.put("steeringTotal", steering.size());
         ArrayNode st = o.putArray("steering");
         for (JsonNode s : steering.subList(0, Math.min(STEERING_PER_CELL, steering.size()))) {
