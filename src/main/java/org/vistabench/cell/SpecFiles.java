@@ -51,21 +51,9 @@ public final class SpecFiles {
     }
 
     private void encoder(EncoderSpec e, String p) {
-        Integer layers = null;
-        if (isWorld(e.path())) {
-            if (worldRef(e.path(), p + ".path", world.refs().stream().filter(r -> r.contains("encoders/")).toList())) {
-                layers = world.encoderLayers();
-            }
-        } else {
-            Path dir = resolve(e.path(), p + ".path");
-            if (dir != null) {
-                try {
-                    layers = VisionConfig.read(dir).numLayers();
-                } catch (RuntimeException ex) {
-                    errors.add(spec.errorAt(p + ".path", "cannot read the encoder's config: " + message(ex)));
-                }
-            }
-        }
+        Integer layers = layerCount(e.path(), p + ".path",
+                world == null ? List.of() : world.encoderRefs(),
+                world == null ? 0 : world.encoderLayers(), dir -> VisionConfig.read(dir).numLayers(), "encoder's");
         // hidden states are 0 (embeddings) .. layers; negative indices count from the end (-1 = the last)
         if (layers != null && (e.layer() > layers || e.layer() < -(layers + 1))) {
             errors.add(spec.errorAt(p + ".layer", "expected a hidden-state index in [" + -(layers + 1) + ", " + layers
@@ -75,21 +63,8 @@ public final class SpecFiles {
     }
 
     private void llm(LlmSpec l, String p) {
-        Integer layers = null;
-        if (isWorld(l.path())) {
-            if (worldRef(l.path(), p + ".path", List.of("world:lm"))) {
-                layers = world.lmLayers();
-            }
-        } else {
-            Path dir = resolve(l.path(), p + ".path");
-            if (dir != null) {
-                try {
-                    layers = LmConfig.read(dir).numLayers();
-                } catch (RuntimeException ex) {
-                    errors.add(spec.errorAt(p + ".path", "cannot read the LLM's config: " + message(ex)));
-                }
-            }
-        }
+        Integer layers = layerCount(l.path(), p + ".path", List.of("world:lm"), world == null ? 0 : world.lmLayers(),
+                dir -> LmConfig.read(dir).numLayers(), "LLM's");
         if (l.saes() == null) {
             return;
         }
@@ -136,6 +111,28 @@ public final class SpecFiles {
                 errors.add(spec.errorAt(key, "layer " + layer + " has no SAE for LLM '" + l.id() + "' (SAE layers "
                         + "found: " + withSae + ")"));
             }
+        }
+    }
+
+    /**
+     * How many layers the model {@code ref} has: the world's count when it is one of {@code worldRefs}, else its
+     * config's ({@code readConfig} on the resolved folder); null, with the error reported at {@code key}, when the
+     * reference or the config is bad.
+     */
+    private Integer layerCount(String ref, String key, List<String> worldRefs, int worldLayers,
+                               java.util.function.ToIntFunction<Path> readConfig, String whose) {
+        if (isWorld(ref)) {
+            return worldRef(ref, key, worldRefs) ? worldLayers : null;
+        }
+        Path dir = resolve(ref, key);
+        if (dir == null) {
+            return null;
+        }
+        try {
+            return readConfig.applyAsInt(dir);
+        } catch (RuntimeException ex) {
+            errors.add(spec.errorAt(key, "cannot read the " + whose + " config: " + message(ex)));
+            return null;
         }
     }
 

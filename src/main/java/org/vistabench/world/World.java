@@ -78,11 +78,9 @@ public final class World {
      * @param encoders      the encoder folder names under {@code encoders/}
      */
     public record Blueprint(int lmLayers, int encoderLayers, List<String> encoders) {
-        /** The world references a spec may use: {@code world:lm}, {@code world:saes}, {@code world:data}, ... */
-        public List<String> refs() {
-            List<String> out = new java.util.ArrayList<>(List.of(PREFIX + "lm", PREFIX + "saes", PREFIX + "data"));
-            encoders.forEach(e -> out.add(PREFIX + "encoders/" + e));
-            return out;
+        /** The references a spec's encoders may use: {@code world:encoders/<name>}. */
+        public List<String> encoderRefs() {
+            return encoders.stream().map(e -> PREFIX + "encoders/" + e).toList();
         }
     }
 
