@@ -4,8 +4,8 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.List;
 
-/** Number formatting and seed statistics shared by the evaluator and the writers. */
-final class Numbers {
+/** Number formatting and seed statistics shared by the evaluator and the writers (and the report's seed columns). */
+public final class Numbers {
     private Numbers() {
     }
 
@@ -48,7 +48,7 @@ final class Numbers {
         return false;
     }
 
-    static double mean(List<Double> xs) {
+    public static double mean(List<Double> xs) {
         double s = 0;
         for (double x : xs) {
             s += x;
@@ -57,7 +57,7 @@ final class Numbers {
     }
 
     /** Sample standard deviation over seeds (n - 1); 0 for a single seed, where the spread is unknown, not zero: see n. */
-    static double std(List<Double> xs) {
+    public static double std(List<Double> xs) {
         if (xs.size() < 2) {
             return 0.0;
         }

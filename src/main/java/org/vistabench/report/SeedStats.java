@@ -2,6 +2,7 @@ package org.vistabench.report;
 
 import java.util.Collection;
 import java.util.List;
+import org.vistabench.golden.Numbers;
 
 /**
  * One quantity over the seeds of a cell group: the mean and the sample standard deviation (n − 1) of its finite
@@ -17,19 +18,8 @@ record SeedStats(double mean, double sd, int n) {
         if (n == 0) {
             return NONE;
         }
-        double sum = 0;
-        for (double x : finite) {
-            sum += x;
-        }
-        double mean = sum / n;
-        if (n < 2) {
-            return new SeedStats(mean, Double.NaN, 1);
-        }
-        double ss = 0;
-        for (double x : finite) {
-            ss += (x - mean) * (x - mean);
-        }
-        return new SeedStats(mean, Math.sqrt(ss / (n - 1)), n);
+        // the golden claims' seed statistics, so tables and claims agree to the bit
+        return new SeedStats(Numbers.mean(finite), n < 2 ? Double.NaN : Numbers.std(finite), n);
     }
 
     /** The three column names of a quantity: {@code <name>_mean}, {@code <name>_sd}, {@code <name>_n}. */

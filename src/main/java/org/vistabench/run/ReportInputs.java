@@ -29,7 +29,8 @@ public final class ReportInputs {
                 dir + " has no " + ResultsStore.MANIFEST + ": not a results folder"));
         Map<String, Cell> cells = new TreeMap<>();
         m.cells().forEach((id, e) -> cells.put(id, e.cell(id)));
-        for (CellResult r : ResultsStore.readDoneCells(dir)) {
+        List<CellResult> done = ResultsStore.readDoneCells(dir);
+        for (CellResult r : done) {
             cells.put(r.cell().id(), r.cell());
         }
         List<ReportInput.CellRow> rows = new ArrayList<>();
@@ -50,7 +51,7 @@ public final class ReportInputs {
         } catch (IOException e) {
             throw new VistaException(ExitCodes.USAGE, "cannot read " + dir + ": " + Json.why(e), e);
         }
-        return new ReportInput(dir, m.spec().name(), m.spec().text(), run, rows, ResultsStore.readTable(dir), golden);
+        return new ReportInput(dir, m.spec().name(), m.spec().text(), run, rows, ResultsStore.table(done), golden);
     }
 
     private static String firstLine(Path f) {

@@ -359,8 +359,13 @@ public final class ResultsStore implements AutoCloseable {
 
     /** The long-format table of every done cell in {@code dir}. */
     public static MetricsTable readTable(Path dir) {
+        return table(readDoneCells(dir));
+    }
+
+    /** The long-format table of cells already read. */
+    static MetricsTable table(List<CellResult> done) {
         List<MetricsTable.Row> rows = new ArrayList<>();
-        for (CellResult r : readDoneCells(dir)) {
+        for (CellResult r : done) {
             r.metrics().forEach((k, v) -> rows.add(new MetricsTable.Row(r.cell(), k, v)));
         }
         return new MetricsTable(rows);
