@@ -33,6 +33,14 @@ public interface ImageSplit {
      */
     List<ObjectMask> objectMasks(long id, int cols, int rows, double minCover);
 
+    /**
+     * The question this image's training answer responds to, when the dataset has its own per image (a LLaVA
+     * conversation's first human turn, without the image placeholder); {@code fallback} (the spec's prompt) otherwise.
+     */
+    default String question(long id, String fallback) {
+        return fallback;
+    }
+
     /** The image's held-out questions (type, question, answer), in file order. */
     List<CocoQuestion> questions(long id);
 }
