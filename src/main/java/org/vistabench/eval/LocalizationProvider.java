@@ -126,6 +126,7 @@ public final class LocalizationProvider implements MetricProvider {
         }
         pooled.put(out, ".mean");
         perCategory.forEach((cat, a) -> out.put(NAME + ".excess." + cat, a.excess()));
+        out.putAll(in.judge().metrics(NAME));
         AtomicFiles.write(ctx.cellDir().resolve(RecordFiles.LOCALIZATION), records.toByteArray());
         AtomicFiles.write(ctx.cellDir().resolve(RecordFiles.PATCHES), patchRecords.toByteArray());
         recorded.addAll(in.codes().imageIds().subList(0, shown));
