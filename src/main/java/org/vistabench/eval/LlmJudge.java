@@ -109,6 +109,7 @@ public final class LlmJudge implements Judge {
     private final Map<String, Set<String>> answers = new HashMap<>();
     private int questions;
     private int malformed;
+    private int fromCache;
 
     /**
      * @param cacheDir   where exchanges are cached ({@code <results>/judge})
@@ -160,8 +161,11 @@ public final class LlmJudge implements Judge {
         return result;
     }
 
+    /** Also logs (INFO) how many answers came from the cache: a number for logs only, it differs on a rerun. */
     @Override
     public Map<String, Double> metrics(String provider) {
+        LOG.info("{}: judge {} at {}: {} questions ({} from the cache {}), {} malformed", provider, spec.model(),
+                spec.baseUrl(), questions, fromCache, cacheDir, malformed);
         Map<String, Double> out = new LinkedHashMap<>();
         out.put(provider + ".judge_questions", (double) questions);
         out.put(provider + ".judge_malformed", (double) malformed);
@@ -283,6 +287,7 @@ public final class LlmJudge implements Judge {
         String answer;
         if (Files.isRegularFile(file)) {
             answer = cached(file);
+            fromCache++;
         } else {
             answer = post(body);
             ObjectNode o = Json.MAPPER.createObjectNode();
