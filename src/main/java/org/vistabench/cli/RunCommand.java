@@ -68,6 +68,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bars (cells, training, features, world build).")
     boolean noProgress;
 
+    @Option(names = "--judge", paramLabel = "KIND",
+            description = "Who reads latent labels and steered answers: lexicon (default) or openai (the server "
+                    + "named under judge: in the spec). Overrides judge.kind.")
+    String judge;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec command;
 
@@ -83,7 +88,8 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         return RunJob.execute(new RunJob.Request(specFile, out, shard, cells, resume, allowMissing,
                         progressBar && !noProgress, !noProgress, maxMemory),
-                new RunJob.Collaborators(loader, expander, shardOf, providers, golden),
+                new RunJob.Collaborators(judge == null ? loader : loader.andThen(s -> s.withJudgeKind(judge)),
+                        expander, shardOf, providers, golden),
                 command.commandLine().getOut());
     }
 

@@ -28,7 +28,8 @@ import org.vistabench.score.PointingGame;
  * {@code localization}: where on the image do the latents that name an object fire? For each held-out image and SAE
  * layer, the match-rate picks (settings as {@code match_rate}'s, from this provider's params) that matched an object
  * category present in the image; for each such (latent, category) its activation map over the patch grid against the
- * category's mask.
+ * category's mask. Matches are the spec's {@link Judge}'s (an LLM judge adds {@code localization.judge_questions} and
+ * {@code .judge_malformed}).
  *
  * <p>Mask: the image laid uniformly over the encoder's {@code c × c} patch grid (c² image tokens; with c² + 1 the first
  * token is a CLS and is dropped); a patch is in a category's mask when that category's instances cover at least
@@ -126,6 +127,7 @@ public final class LocalizationProvider implements MetricProvider {
         }
         pooled.put(out, ".mean");
         perCategory.forEach((cat, a) -> out.put(NAME + ".excess." + cat, a.excess()));
+        out.putAll(in.judge().metrics(NAME));
         AtomicFiles.write(ctx.cellDir().resolve(RecordFiles.LOCALIZATION), records.toByteArray());
         AtomicFiles.write(ctx.cellDir().resolve(RecordFiles.PATCHES), patchRecords.toByteArray());
         recorded.addAll(in.codes().imageIds().subList(0, shown));

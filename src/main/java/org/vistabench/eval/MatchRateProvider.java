@@ -18,8 +18,9 @@ import org.vistabench.score.MatchRate;
 /**
  * {@code match_rate}: do the text-SAE latents that fire on an image's tokens carry labels naming what the image shows?
  * Per SAE layer L, at the image positions and (as the paper's reference) at the text positions of the same
- * sequences ({@link SaeCodes}), with the protocol and settings of {@link MatchSettings}, judged by the
- * {@link LexiconJudge}.
+ * sequences ({@link SaeCodes}), with the protocol and settings of {@link MatchSettings}, judged by the spec's
+ * {@link Judge} (the {@link LexiconJudge} unless {@code judge:} names an {@link LlmJudge}; that one adds
+ * {@code match_rate.judge_questions} and {@code .judge_malformed}).
  *
  * <p>Metrics, per layer {@code l<L>} and as the mean over layers ({@code mean}): {@code match_rate.rate},
  * {@code .shuffled} (the same picks judged against another image's concepts), {@code .excess} (rate − shuffled),
@@ -62,6 +63,7 @@ public final class MatchRateProvider implements MetricProvider {
             write(records, layer.layer(), "text", txt, in);
         }
         means.forEach((k, v) -> out.put(NAME + "." + k + ".mean", v[0] / v[1]));
+        out.putAll(in.judge().metrics(NAME));
         AtomicFiles.write(ctx.cellDir().resolve(RecordFiles.MATCH_RATE), records.toByteArray());
         return out;
     }

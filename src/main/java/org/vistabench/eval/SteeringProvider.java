@@ -70,6 +70,10 @@ import org.vistabench.tensor.NdArrays;
  * and {@code steering.<task>.n}; {@code steering.<task>_success} = the {@code sae_edit} rate (the claims' metric);
  * {@code steering.well_formed.<intervention>}: the share of steered answers that ended with a stop token within
  * {@code max_new_tokens}. Greedy, KV-cached. Writes {@code steering.jsonl}, one record per sample and intervention.
+ *
+ * <p><b>Judge</b>: the objects an unsteered or steered answer names are read by the spec's {@link Judge} (lexicon by
+ * default; with {@code judge: {kind: openai}} also {@code steering.judge_questions} / {@code .judge_malformed});
+ * the latents naming a concept and the dataset's state questions are read by the lexicon judge in every case.
  */
 public final class SteeringProvider implements MetricProvider {
     static final String NAME = "steering";
@@ -126,7 +130,7 @@ public final class SteeringProvider implements MetricProvider {
             long id = codes.imageIds().get(row);
             String a = CaptionProvider.answer(lm, tc, objectPrompt, feats, row, maxNew);
             before.add(a);
-            named.add(CaptionProvider.objectsNamed(data, a));
+            named.add(in.judge().objectsNamed(a));
             Map<String, boolean[]> m = new TreeMap<>();
             for (ObjectMask om : in.split().objectMasks(id, side, side, minCover)) {
                 if (om.size() >= 1 && om.size() < om.patches().length) {
@@ -153,7 +157,7 @@ public final class SteeringProvider implements MetricProvider {
         Map<Integer, LayerView> views = new TreeMap<>();
         for (int layer : layers) {
             SaeCodes.Layer l = codes.layers().get(layer);
-            views.put(layer, new LayerView(l, in.latents(l), typical(l)));
+            views.put(layer, new LayerView(l, in.latents(l, in.lexicon()), typical(l)));
         }
         for (int pi = 0; pi < pairs.size(); pi++) {
             Pair pair = pairs.get(pi);
@@ -178,7 +182,7 @@ public final class SteeringProvider implements MetricProvider {
                 asked[ii]++;
                 formed[ii] += ended ? 1 : 0;
                 String after = lm.decode().apply(ids).strip();
-                SteeringJudge.Verdict v = judge(pair, after, data);
+                SteeringJudge.Verdict v = judge(pair, after, in.judge());
                 int[] t = tally.computeIfAbsent(pair.task() + "." + iv, x -> new int[2]);
                 t[0] += v.success() ? 1 : 0;
                 t[1]++;
@@ -202,6 +206,7 @@ public final class SteeringProvider implements MetricProvider {
             out.put(NAME + ".well_formed." + INTERVENTIONS.get(ii), asked[ii] == 0 ? Double.NaN
                     : formed[ii] / (double) asked[ii]);
         }
+        out.putAll(in.judge().metrics(NAME));
         AtomicFiles.write(ctx.cellDir().resolve(RecordFiles.STEERING), records.toByteArray());
         RunImages.write(ctx, in.split(), pairs.stream().map(x -> x.imageId()).collect(
                 java.util.stream.Collectors.toCollection(TreeSet::new)));
@@ -305,7 +310,7 @@ public final class SteeringProvider implements MetricProvider {
             }
             String object = null;
             String state = null;
-            for (Concept c : in.judge().named(q.question())) {
+            for (Concept c : in.lexicon().named(q.question())) {
                 if (c.kind() == Concept.Kind.OBJECT) {
                     object = c.word();
                 } else if (c.kind() == Concept.Kind.ATTRIBUTE && !data.alternatives(c.word()).isEmpty()) {
@@ -459,12 +464,10 @@ public final class SteeringProvider implements MetricProvider {
         };
     }
 
-    private static SteeringJudge.Verdict judge(Pair pair, String after, DataBundle data) {
+    private static SteeringJudge.Verdict judge(Pair pair, String after, Judge judge) {
         return switch (pair.task()) {
-            case "removal" -> SteeringJudge.removal(pair.named(), CaptionProvider.objectsNamed(data, after),
-                    pair.object());
-            case "replacement" -> SteeringJudge.replacement(CaptionProvider.objectsNamed(data, after), pair.object(),
-                    pair.to());
+            case "removal" -> SteeringJudge.removal(pair.named(), judge.objectsNamed(after), pair.object());
+            case "replacement" -> SteeringJudge.replacement(judge.objectsNamed(after), pair.object(), pair.to());
             default -> SteeringJudge.attribute(pair.before(), after);
         };
     }

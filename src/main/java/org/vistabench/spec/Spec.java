@@ -16,11 +16,12 @@ import java.util.Map;
  * @param golden golden file resolved against the spec's folder, or null
  * @param positions where each key path starts in the file (for errors found after loading, e.g. by checking the
  *                  files the spec names); empty for specs not read from a file
+ * @param judge the {@code judge:} section, or null (the lexicon judge; see {@link JudgeSpec#of})
  */
 public record Spec(Path file, String sha256, String name, long seed, List<Long> seeds, WorldSpec world, DataSpec data,
                    List<EncoderSpec> encoders, List<LlmSpec> llms, Map<String, LayerSet> saeLayerSets,
                    List<String> controls, TrainSpec train, Map<String, Map<String, Object>> metrics, Path golden,
-                   MatrixSpec matrix, Map<String, NodeReader.Position> positions) {
+                   MatrixSpec matrix, Map<String, NodeReader.Position> positions, JudgeSpec judge) {
     public Spec {
         positions = positions == null ? Map.of() : Map.copyOf(positions);
     }
@@ -38,6 +39,24 @@ public record Spec(Path file, String sha256, String name, long seed, List<Long> 
         NodeReader.Position at = positions.get(p);
         return new SpecError(file.toString(), at == null ? 0 : at.line(), at == null ? 0 : at.column(), keyPath,
                 message);
+    }
+
+    /**
+     * This spec with its judge's kind replaced ({@code run --judge}); {@code openai} needs {@code judge.base_url} and
+     * {@code judge.model} in the file.
+     */
+    public Spec withJudgeKind(String kind) {
+        if (!JudgeSpec.KINDS.contains(kind)) {
+            throw new SpecException(errorAt("judge.kind", "--judge: expected one of " + String.join("|",
+                    JudgeSpec.KINDS) + ", got '" + kind + "'"));
+        }
+        JudgeSpec j = JudgeSpec.of(this);
+        if (kind.equals(JudgeSpec.OPENAI) && (j.baseUrl() == null || j.model() == null)) {
+            throw new SpecException(errorAt("judge", "--judge openai needs judge.base_url and judge.model in the "
+                    + "spec, got " + (j.baseUrl() == null ? "no base_url" : "no model")));
+        }
+        return new Spec(file, sha256, name, seed, seeds, world, data, encoders, llms, saeLayerSets, controls, train,
+                metrics, golden, matrix, positions, j.withKind(kind));
     }
 
     public EncoderSpec encoder(String id) {

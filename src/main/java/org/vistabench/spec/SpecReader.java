@@ -82,6 +82,7 @@ final class SpecReader {
         Map<String, Map<String, Object>> metrics = trainSection.metrics(top.get("metrics"), layerSets);
         Path golden = golden(top.get("golden"));
         MatrixSpec matrix = matrixSection.matrix(top.get("matrix"));
+        JudgeSpec judge = new JudgeSection(r).judge(top.get("judge"));
 
         if (matrixInputsOk && matrix != null) {
             matrixSection.checkMatrix(top, matrix, encoders, llms, layerSets, controls, seeds);
@@ -92,7 +93,7 @@ final class SpecReader {
             throw new SpecException(sorted);
         }
         return new Spec(specFile, sha256, name, seed, seeds, world, data, encoders, llms, layerSets, controls, train,
-                metrics, golden, matrix, r.positions());
+                metrics, golden, matrix, r.positions(), judge);
     }
 
     private WorldSpec world(Node n) {

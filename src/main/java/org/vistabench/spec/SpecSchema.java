@@ -22,7 +22,7 @@ public final class SpecSchema {
     static {
         Map<String, List<String>> k = new LinkedHashMap<>();
         k.put("", List.of("name", "seed", "seeds", "world", "data", "encoders", "llms", "sae_layer_sets", "controls",
-                "train", "metrics", "golden", "matrix"));
+                "train", "metrics", "golden", "matrix", "judge"));
         k.put("world", List.of("kind", "scale", "seed", "cache"));
         k.put("data", List.of("images", "instances", "captions"));
         k.put("encoders[]", List.of("id", "path", "layer", "tokens", "family"));
@@ -31,6 +31,7 @@ public final class SpecSchema {
         k.put("train", List.of("steps", "batch", "lr", "warmup", "lambda_sae", "projector", "precision", "device",
                 "checkpoint_every", "grad_clip", "weight_decay", "eval_images"));
         k.put("matrix", List.of("include", "exclude"));
+        k.put("judge", List.of("kind", "base_url", "model", "api_key_env", "timeout_s", "retries"));
         KEYS = java.util.Collections.unmodifiableMap(k);
     }
 

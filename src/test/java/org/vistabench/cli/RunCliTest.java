@@ -59,7 +59,7 @@ class RunCliTest {
     private Spec spec(Map<String, Object> fakeParams, Path golden) {
         Spec s = TestSpecs.minimal(tmp, "t", fakeParams);
         return new Spec(s.file(), s.sha256(), s.name(), s.seed(), s.seeds(), null, null, s.encoders(), s.llms(),
-                s.saeLayerSets(), s.controls(), s.train(), s.metrics(), golden, s.matrix(), s.positions());
+                s.saeLayerSets(), s.controls(), s.train(), s.metrics(), golden, s.matrix(), s.positions(), null);
     }
 
     @Test

@@ -62,6 +62,8 @@ class SpecSchemaTest {
         assertEquals(new TrainSpec(50, 4, 5.0e-4, 5, 0.0, "linear", "bf16", "gpu:1", 25, 0.0, 0.01, 16),
                 spec.train());
         assertEquals("world:saes/labels.jsonl", spec.llms().get(0).saes().labels());
+        assertEquals(new JudgeSpec("openai", "http://127.0.0.1:8000/v1", "judge-model", "JUDGE_KEY", 2.5, 1),
+                spec.judge());
         assertEquals(List.of(0, 1, 2), spec.llms().get(0).saes().layers().layers());
         // enc-a: (none + early x2 + late x1) x 2 seeds = 8 cells; enc-b: only none = 2 cells
         List<String> ids = MatrixExpander.expand(spec).stream().map(Cell::id).toList();

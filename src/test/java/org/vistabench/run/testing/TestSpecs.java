@@ -63,7 +63,7 @@ public final class TestSpecs {
         TrainSpec train = new TrainSpec(10, 4, 1e-3, 0, 1.0, "mlp2x_gelu", "fp32", "cpu", 5, 1.0, 0.0, 0);
         return new Spec(file, Sha256.hex(bytes), name, SEEDS.get(0), SEEDS, null, null, encoders,
                 List.of(llm), layerSets, List.of(Cell.NO_CONTROL), train, metrics, null,
-                new MatrixSpec(List.of(), List.of()), null);
+                new MatrixSpec(List.of(), List.of()), null, null);
     }
 
     /** The spec's cells in matrix order (encoder, llm, layer set, control, seed), like the spec package expands. */
