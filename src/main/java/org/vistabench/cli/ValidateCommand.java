@@ -52,12 +52,25 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Spec spec;
+        List<SpecError> missing = List.of();
         try {
-            spec = SpecLoader.load(specFile);
+            if (checkFiles) {
+                SpecLoader.Loaded loaded = SpecLoader.loadListingMissingFiles(specFile);
+                spec = loaded.spec();
+                missing = loaded.missingFiles();
+            } else {
+                spec = SpecLoader.load(specFile);
+            }
         } catch (SpecException e) {
             return report(command.commandLine().getErr(), e);
         }
-        java.util.List<org.vistabench.spec.SpecError> files = SpecFiles.check(spec, checkFiles);
+        List<SpecError> files = new java.util.ArrayList<>(missing);
+        for (SpecError f : SpecFiles.check(spec, checkFiles)) {
+            if (missing.stream().noneMatch(m -> m.keyPath().equals(f.keyPath()))) {
+                files.add(f); // a data file the loader already listed is not listed twice
+            }
+        }
+        files.sort(java.util.Comparator.comparingInt(SpecError::line)); // file order: grouped by model
         if (!files.isEmpty()) {
             return report(command.commandLine().getErr(), new SpecException(files));
         }
