@@ -63,6 +63,10 @@ class SpecSchemaTest {
                 spec.train());
         assertEquals("world:saes/labels.jsonl", spec.llms().get(0).saes().labels());
         assertEquals(List.of(0, 1, 2), spec.llms().get(0).saes().layers().layers());
+        assertEquals("R", spec.llms().get(0).saes().position());
+        assertEquals(8, spec.llms().get(0).saes().expansion());
+        assertEquals("16k", spec.llms().get(1).saes().width());
+        assertEquals("closest:50", spec.llms().get(1).saes().l0());
         // enc-a: (none + early x2 + late x1) x 2 seeds = 8 cells; enc-b: only none = 2 cells
         List<String> ids = MatrixExpander.expand(spec).stream().map(Cell::id).toList();
         assertEquals(List.of("enc-a__lm__none__none__s5", "enc-a__lm__none__none__s6", "enc-a__lm__early__none__s5",
