@@ -173,7 +173,10 @@ public final class SpecFiles {
         if (dir == null) {
             return; // already reported by the layer count
         }
-        need(id, ref, key, dir, "config.json", "config");
+        Path config = dir.resolve("config.json");
+        if (Files.isRegularFile(config)) { // a missing or bad config is reported by the layer count already
+            found.add(new ReadFile(id, "config", config, ref));
+        }
         if (llm) {
             need(id, ref, key, dir, "tokenizer.json", "tokenizer");
         }

@@ -99,6 +99,15 @@ class CheckFilesTest {
                 f.toString()));
         assertTrue(plain.toString().startsWith("error: ") && !plain.toString().contains("errors in"),
                 plain.toString());
+
+        // run does the deep check always, before anything is written
+        Files.writeString(tmp.resolve("coco/captions.json"), "{}");
+        StringWriter runErr = new StringWriter();
+        assertEquals(2, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(runErr), "run",
+                f.toString(), "--out", tmp.resolve("out").toString()));
+        assertTrue(runErr.toString().contains("missing tokenizer file") && runErr.toString().contains(
+                "missing SAE file for layer 1"), runErr.toString());
+        assertTrue(!Files.exists(tmp.resolve("out")), "a refused run wrote its folder");
     }
 
     @Test

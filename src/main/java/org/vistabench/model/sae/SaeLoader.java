@@ -278,12 +278,14 @@ public final class SaeLoader {
      *
      * <p>Gemma Scope: {@code layer_{L}/width_{W}/{average_l0_{K}|canonical}/params.npz}. A {@code params.npz} directly
      * in {@code layer_{L}/} or {@code layer_{L}/width_{W}/} is taken as is (the short layout our mini world may write).
-     * Width: {@code choice.width()} or the only one. L0: with {@code choice.targetL0()} the {@code average_l0_K}
-     * closest to it (ties: smaller K); without, {@code canonical/} if present, else the only {@code average_l0_K};
-     * several and no target → exit 3 listing them.
+     * Width: {@code choice.width()} or the only one. L0 ({@link SaeChoice.L0}): {@code canonical} the
+     * {@code canonical/} folder; {@code K} exactly {@code average_l0_K}; {@code closest:K} the nearest K (ties: the
+     * smaller); none: {@code canonical/} if present, else the only {@code average_l0_K}. A choice that is missing or
+     * names nothing → exit 3 saying what the layers have, grouped ({@code layers 0-25, width_16k: average_l0 22, 41;
+     * choose saes.l0 (...)}).
      *
      * <p>Llama Scope: sub-folders {@code <prefix>-L{L}{pos}-{k}x}, position {@code choice.position()} (default R),
-     * expansion {@code choice.expansion()} or the only one.
+     * expansion {@code choice.expansion()} or the only one (several → exit 3 listing them per layer).
      *
      * @param format {@code gemma-scope}, {@code llama-scope} or {@code auto} ({@link #detectFormat})
      * @return the per-layer SAE files {@link #loadLayers(Path, String, NDManager, SaeChoice)} loads, found without
