@@ -77,6 +77,49 @@ class ReleasedSaesInHfCacheTest {
         assertTrue(ok[1].contains("ok: "), ok[1]);
     }
 
+    /** Issue #19 item 3: run.json lists each checkpoint file with its HF repo, revision, size and sha256. */
+    @Test
+    void aRunRecordsTheCheckpointFilesItRead() throws Exception {
+        Path spec = spec(", width: 16k, l0: closest:50");
+        Files.writeString(spec, Files.readString(spec).replace("train: {steps: 4, batch: 2, lr: 1.0e-3}",
+                "train: {steps: 1, batch: 1, lr: 1.0e-3, eval_images: 2}"));
+        Path out = tmp.resolve("out");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "org.vistabench.cli.Main", "run", spec.toString(), "--out", out.toString(), "--no-progress",
+                "--cells", "dino__gemma__none__*");
+        pb.environment().remove("HF_HUB_CACHE");
+        pb.environment().remove("HUGGINGFACE_HUB_CACHE");
+        pb.environment().put("HF_HOME", cache.hfHome().toString());
+        pb.environment().put("VISTABENCH_HOME", tmp.resolve("home").toString());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), log);
+        // the cell loads the SAEs the spec chose (it may still fail later: COCO data is not wired into train yet)
+        assertTrue(log.contains("SAE layer 3: " + cache.hub().resolve("models--google--gemma-scope-2b-pt-res/snapshots/"
+                + TinyHfCache.REV + "/layer_3/width_16k/average_l0_40/params.npz")), log);
+        com.fasterxml.jackson.databind.JsonNode cp = org.vistabench.io.Json.MAPPER.readTree(out.resolve("run.json")
+                .toFile()).get("checkpoints");
+        assertTrue(cp != null && cp.size() > 0, log);
+        Path snap = cache.hub().resolve("models--google--gemma-2-2b-it/snapshots/" + TinyHfCache.REV);
+        com.fasterxml.jackson.databind.JsonNode tok = cp.get(snap.resolve("tokenizer.json").toString());
+        assertTrue(tok != null, cp.toString());
+        assertEquals("google/gemma-2-2b-it", tok.get("repo").asText());
+        assertEquals(TinyHfCache.REV, tok.get("revision").asText());
+        assertEquals(Files.size(snap.resolve("tokenizer.json")), tok.get("size").asLong());
+        assertEquals(org.vistabench.io.Sha256.hex(Files.readAllBytes(snap.resolve("tokenizer.json"))),
+                tok.get("sha256").asText());
+        Path sae = cache.hub().resolve("models--google--gemma-scope-2b-pt-res/snapshots/" + TinyHfCache.REV
+                + "/layer_2/width_16k/average_l0_40/params.npz");
+        assertEquals("sae", cp.get(sae.toString()).get("role").asText(), cp.toString());
+        assertTrue(cp.has(cache.labels("gemma-scope-2b-pt-res").resolve("2.json").toString()), cp.toString());
+        assertTrue(cp.has(cache.hub().resolve("models--facebook--dinov2-large/snapshots/" + TinyHfCache.REV
+                + "/model.safetensors").toString()), cp.toString());
+        // the LLM no selected cell uses was not read
+        assertTrue(cp.toString().indexOf("Llama-3.1") < 0, cp.toString());
+    }
+
     @Test
     void neuronpediaExportsSplitByLayer() {
         SortedMap<Integer, SaeLabels> llama = SaeLabels.byLayer(cache.labels("llama-scope-lxr-8x"), List.of(0, 1, 2));
