@@ -76,8 +76,8 @@ class CheckFilesTest {
         assertEquals(6, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).matches(".*s.yaml:5:\\d+: encoders\\[0\\].path: 'd': missing weights: no"
                 + " model.safetensors or model.safetensors.index.json in .*enc"), lines.get(0));
-        assertTrue(lines.get(1).contains("llms[0].path: 'g': missing tokenizer file " + tmp.resolve("lm/tokenizer.json")),
-                lines.get(1));
+        assertTrue(lines.get(1).contains("llms[0].path: 'g': missing tokenizer file "
+                + tmp.resolve("lm/tokenizer.json")), lines.get(1));
         assertTrue(lines.get(2).contains("llms[0].path: 'g': missing weights file "
                 + tmp.resolve("lm/model-00002-of-00002.safetensors")), lines.get(2));
         assertTrue(lines.get(3).contains("llms[0].saes.path: 'g': missing SAE file for layer 1: "

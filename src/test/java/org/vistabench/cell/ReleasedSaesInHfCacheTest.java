@@ -35,7 +35,8 @@ class ReleasedSaesInHfCacheTest {
         Path f = tmp.resolve("tiny-paper.yaml");
         Files.writeString(f, "name: tiny-paper\nseed: 17\n"
                 + "data: {images: " + coco.resolve("images") + ", instances: "
-                + coco.resolve("annotations/instances.json") + ", captions: " + coco.resolve("annotations/captions.json")
+                + coco.resolve("annotations/instances.json") + ", captions: "
+                + coco.resolve("annotations/captions.json")
                 + "}\nencoders:\n  - {id: dino, path: hf:facebook/dinov2-large, layer: -1}\n"
                 + "llms:\n  - id: gemma\n    path: hf:google/gemma-2-2b-it\n"
                 + "    saes: {path: hf:google/gemma-scope-2b-pt-res, format: gemma-scope, layers: all" + gemmaChoice
@@ -97,8 +98,9 @@ class ReleasedSaesInHfCacheTest {
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), log);
         // the cell loads the SAEs the spec chose (it may still fail later: COCO data is not wired into train yet)
-        assertTrue(log.contains("SAE layer 3: " + cache.hub().resolve("models--google--gemma-scope-2b-pt-res/snapshots/"
-                + TinyHfCache.REV + "/layer_3/width_16k/average_l0_40/params.npz")), log);
+        assertTrue(log.contains("SAE layer 3: " + cache.hub().resolve(
+                "models--google--gemma-scope-2b-pt-res/snapshots/" + TinyHfCache.REV
+                        + "/layer_3/width_16k/average_l0_40/params.npz")), log);
         com.fasterxml.jackson.databind.JsonNode cp = org.vistabench.io.Json.MAPPER.readTree(out.resolve("run.json")
                 .toFile()).get("checkpoints");
         assertTrue(cp != null && cp.size() > 0, log);
@@ -125,8 +127,8 @@ class ReleasedSaesInHfCacheTest {
         SortedMap<Integer, SaeLabels> llama = SaeLabels.byLayer(cache.labels("llama-scope-lxr-8x"), List.of(0, 1, 2));
         assertEquals(List.of(0, 1, 2), List.copyOf(llama.keySet()));
         assertEquals(512, llama.get(1).size());
-        SortedMap<Integer, SaeLabels> gemma = SaeLabelFiles.read(cache.labels("gemma-scope-2b-pt-res") + "/{layer}.json",
-                List.of(0, 3), Path::of);
+        SortedMap<Integer, SaeLabels> gemma = SaeLabelFiles.read(cache.labels("gemma-scope-2b-pt-res")
+                + "/{layer}.json", List.of(0, 3), Path::of);
         assertEquals(List.of(0, 3), List.copyOf(gemma.keySet()));
         assertEquals(128, gemma.get(3).size());
         // the export's description for latent 0 of layer 3 names category (0 + 3) % 6: "dog"
