@@ -11,10 +11,12 @@ import org.vistabench.model.lm.CausalLm;
 import org.vistabench.model.lm.ChatTemplate;
 import org.vistabench.model.lm.LmLoader;
 import org.vistabench.model.lm.Tokenizer;
+import org.vistabench.model.sae.SaeChoice;
 import org.vistabench.model.sae.SaeLoader;
 import org.vistabench.model.sae.SaeSet;
 import org.vistabench.model.vlm.CausalLmBackbone;
 import org.vistabench.model.vlm.LmBackbone;
+import org.vistabench.spec.SaeSpec;
 
 /**
  * A loaded LM with its tokenizer, chat template and SAEs: one per LLM id per run (a shared object).
@@ -33,12 +35,34 @@ public record LmBundle(String id, Path dir, NDManager manager, CausalLm lm, Func
 
     /** Loads an HF LM folder (with tokenizer.json) and its SAEs (null root = none) onto {@code device}. */
     public static LmBundle load(String id, Path dir, Path saeRoot, String saeFormat, Device device) {
+        return load(id, dir, saeRoot, saeFormat, SaeChoice.defaults(), device);
+    }
+
+    /**
+     * The SAE choice a spec's {@code llms[].saes} makes: its {@code layers} (unless {@code all}), {@code width},
+     * {@code l0}, {@code position} and {@code expansion}.
+     */
+    public static SaeChoice choice(SaeSpec s) {
+        SaeChoice c = SaeChoice.defaults().withWidth(s.width()).withPosition(s.position())
+                .withExpansion(s.expansion());
+        if (s.l0() != null) {
+            c = c.withL0(SaeChoice.L0.parse(s.l0()));
+        }
+        if (s.layers() != null && !s.layers().all()) {
+            c = c.withLayers(new java.util.TreeSet<>(s.layers().layers()));
+        }
+        return c;
+    }
+
+    /** {@link #load(String, Path, Path, String, Device)} taking, per layer, the SAE {@code choice} picks. */
+    public static LmBundle load(String id, Path dir, Path saeRoot, String saeFormat, SaeChoice choice,
+                                Device device) {
         NDManager m = NDManager.newBaseManager(device);
         try {
             CausalLm lm = LmLoader.load(dir, m);
             Tokenizer tok = Tokenizer.load(dir);
             ChatTemplate tpl = ChatTemplate.of(lm.config().family());
-            SaeSet saes = saeRoot == null ? null : SaeLoader.loadLayers(saeRoot, saeFormat, m);
+            SaeSet saes = saeRoot == null ? null : SaeLoader.loadLayers(saeRoot, saeFormat, m, choice);
             List<Long> stop = new ArrayList<>(lm.config().eosTokenIds());
             OptionalLong eot = tok.tokenId(tpl.endOfTurn());
             if (eot.isPresent() && !stop.contains(eot.getAsLong())) {

@@ -64,6 +64,7 @@ public final class Resources {
         LlmSpec s = ctx.spec().llm(ctx.cell().llm());
         return ctx.shared("lm:" + s.id(), () -> LmBundle.load(s.id(), resolve(ctx, s.path()),
                 s.saes() == null ? null : resolve(ctx, s.saes().path()), s.saes() == null ? null : s.saes().format(),
+                s.saes() == null ? org.vistabench.model.sae.SaeChoice.defaults() : LmBundle.choice(s.saes()),
                 device(ctx.spec())));
     }
 
@@ -157,7 +158,8 @@ public final class Resources {
     }
 
     /**
-     * Each SAE layer's latent labels: the first {@code labels.json} found walking up from the layer's SAE file to the
+     * Each SAE layer's latent labels: the spec's {@code saes.labels} when it names some ({@link SaeLabelFiles}), else
+     * the first {@code labels.json} found walking up from the layer's SAE file to the
      * SAE root (the mini world writes {@code layer_<L>/labels.json}). A layer without one has no labels (its latents
      * can never match), said once in the log. Once per LM per run.
      */
@@ -165,6 +167,18 @@ public final class Resources {
         return ctx.shared("labels:" + lm.id(), () -> {
             SortedMap<Integer, SaeLabels> out = new java.util.TreeMap<>();
             if (lm.saes() == null) {
+                return out;
+            }
+            LlmSpec spec = ctx.spec().llms().stream().filter(l -> l.id().equals(lm.id())).findFirst().orElse(null);
+            if (spec != null && spec.saes() != null && spec.saes().labels() != null) {
+                // the spec's labels: take precedence over any labels.json beside the SAE files
+                out.putAll(SaeLabelFiles.read(spec.saes().labels(), lm.saes().layers(), ref -> resolve(ctx, ref)));
+                for (int layer : lm.saes().layers()) {
+                    if (!out.containsKey(layer)) {
+                        LOG.warn("{}: saes.labels {} has no labels for layer {}; its latents cannot match", lm.id(),
+                                spec.saes().labels(), layer);
+                    }
+                }
                 return out;
             }
             Path root = lm.saes().root().toAbsolutePath().normalize();

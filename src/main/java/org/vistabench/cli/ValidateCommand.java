@@ -35,10 +35,16 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
             "  vistabench validate specs/mini.yaml         prints 'ok: <n> cells', exit 0",
             "  COCO_DIR=/data/coco vistabench validate specs/paper.yaml",
+            "  vistabench validate --check-files specs/paper.yaml   all missing files",
             "", "Exit codes: 0 the spec is valid, 2 it is not (every error on stderr)."})
 public final class ValidateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "The spec file (YAML), see specs/README.md.")
     Path specFile;
+
+    @picocli.CommandLine.Option(names = "--check-files", description = {"Also resolve every file the cells will"
+            + " read (model configs, tokenizers, every weight shard, each chosen SAE file, label files, data files)"
+            + " and list each missing one (stat calls only; run always does this)."})
+    boolean checkFiles;
 
     @picocli.CommandLine.Spec
     CommandSpec command;
@@ -46,12 +52,25 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Spec spec;
+        List<SpecError> missing = List.of();
         try {
-            spec = SpecLoader.load(specFile);
+            if (checkFiles) {
+                SpecLoader.Loaded loaded = SpecLoader.loadListingMissingFiles(specFile);
+                spec = loaded.spec();
+                missing = loaded.missingFiles();
+            } else {
+                spec = SpecLoader.load(specFile);
+            }
         } catch (SpecException e) {
             return report(command.commandLine().getErr(), e);
         }
-        java.util.List<org.vistabench.spec.SpecError> files = SpecFiles.check(spec);
+        List<SpecError> files = new java.util.ArrayList<>(missing);
+        for (SpecError f : SpecFiles.check(spec, checkFiles)) {
+            if (missing.stream().noneMatch(m -> m.keyPath().equals(f.keyPath()))) {
+                files.add(f); // a data file the loader already listed is not listed twice
+            }
+        }
+        files.sort(java.util.Comparator.comparingInt(SpecError::line)); // file order: grouped by model
         if (!files.isEmpty()) {
             return report(command.commandLine().getErr(), new SpecException(files));
         }

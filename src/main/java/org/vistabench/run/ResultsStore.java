@@ -173,6 +173,23 @@ public final class ResultsStore implements AutoCloseable {
         recordMatrixIds(all.stream().map(Cell::id).toList());
     }
 
+    /**
+     * Adds the checkpoint files this session read to {@code run.json} (by path; a file whose hash differs from what
+     * an earlier session recorded is replaced, with a WARN).
+     */
+    public void recordCheckpoints(Map<String, Provenance.CheckpointFile> read) {
+        Map<String, Provenance.CheckpointFile> all = new TreeMap<>(manifest.checkpoints());
+        read.forEach((path, f) -> {
+            Provenance.CheckpointFile old = all.put(path, f);
+            if (old != null && !old.sha256().equals(f.sha256())) {
+                LOG.warn("{} changed since an earlier session of this run (sha256 {} -> {})", path, old.sha256(),
+                        f.sha256());
+            }
+        });
+        manifest = manifest.withCheckpoints(all);
+        writeManifest();
+    }
+
     void recordMatrixIds(List<String> ids) {
         manifest = manifest.withMatrix(ids);
         writeManifest();

@@ -104,6 +104,7 @@ public final class RunJob {
             LOG.info("running {} of {} cells of {} into {} (stages: {})", selected.size(), total, r.specFile(), dir,
                     String.join(", ", runner.stageNames()));
             store.recordMatrix(matrix);
+            store.recordCheckpoints(Provenance.checkpoints(spec, selected, new Provenance.Hasher()));
             try {
                 summary = runner.run(selected, store, new Runner.Options(r.resume(), r.progressBar(),
                         r.progress()));

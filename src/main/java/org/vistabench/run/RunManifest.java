@@ -15,14 +15,27 @@ import org.vistabench.spec.Cell;
  * @param sources for a merged folder, the folders it was merged from (empty for a run)
  * @param matrix  every cell id of the spec's matrix (before {@code --shard} / {@code --cells}), so that a merge of
  *                shards can name the cells none of them holds; empty in folders written before it was recorded
+ * @param checkpoints every checkpoint file the sessions read (model configs, tokenizers, weight shards, SAE and
+ *                label files), by resolved path, with its HF revision, size and sha256; {@code world:} models are
+ *                made from the spec and are not listed
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunManifest(int format, SpecCopy spec, long seed, List<Long> seeds, Provenance.Git git,
                           Map<String, String> versions, String device, List<Session> sessions,
-                          Map<String, CellEntry> cells, List<String> sources, List<String> matrix) {
+                          Map<String, CellEntry> cells, List<String> sources, List<String> matrix,
+                          Map<String, Provenance.CheckpointFile> checkpoints) {
     public static final int FORMAT = 1;
 
+    /** A manifest that records no checkpoint files yet. */
+    public RunManifest(int format, SpecCopy spec, long seed, List<Long> seeds, Provenance.Git git,
+                       Map<String, String> versions, String device, List<Session> sessions,
+                       Map<String, CellEntry> cells, List<String> sources, List<String> matrix) {
+        this(format, spec, seed, seeds, git, versions, device, sessions, cells, sources, matrix, null);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
     public RunManifest {
+        checkpoints = checkpoints == null ? Map.of() : new TreeMap<>(checkpoints);
         seeds = seeds == null ? List.of() : List.copyOf(seeds);
         versions = versions == null ? Map.of() : new TreeMap<>(versions);
         sessions = sessions == null ? List.of() : List.copyOf(sessions);
@@ -82,19 +95,27 @@ public record RunManifest(int format, SpecCopy spec, long seed, List<Long> seeds
     }
 
     RunManifest withSessions(List<Session> s) {
-        return new RunManifest(format, spec, seed, seeds, git, versions, device, s, cells, sources, matrix);
+        return new RunManifest(format, spec, seed, seeds, git, versions, device,
+                s, cells, sources, matrix, checkpoints);
     }
 
     RunManifest withCells(Map<String, CellEntry> c) {
-        return new RunManifest(format, spec, seed, seeds, git, versions, device, sessions, c, sources, matrix);
+        return new RunManifest(format, spec, seed, seeds, git, versions, device,
+                sessions, c, sources, matrix, checkpoints);
     }
 
     RunManifest withSources(List<String> s) {
-        return new RunManifest(format, spec, seed, seeds, git, versions, device, sessions, cells, s, matrix);
+        return new RunManifest(format, spec, seed, seeds, git, versions, device,
+                sessions, cells, s, matrix, checkpoints);
     }
 
     RunManifest withMatrix(List<String> m) {
-        return new RunManifest(format, spec, seed, seeds, git, versions, device, sessions, cells, sources, m);
+        return new RunManifest(format, spec, seed, seeds, git, versions, device,
+                sessions, cells, sources, m, checkpoints);
+    }
+
+    RunManifest withCheckpoints(Map<String, Provenance.CheckpointFile> c) {
+        return new RunManifest(format, spec, seed, seeds, git, versions, device, sessions, cells, sources, matrix, c);
     }
 
     RunManifest plusSession(Session s) {

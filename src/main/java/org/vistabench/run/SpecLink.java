@@ -19,11 +19,12 @@ public final class SpecLink {
     /**
      * A bad spec throws {@code SpecException} (exit 2); so does a golden file it names that is malformed or asks for
      * what the spec cannot give ({@code GoldenException}, exit 2), and so do missing or disagreeing model, SAE and
-     * label files ({@link SpecFiles}), before any cell runs.
+     * label files, weight shards and data files ({@link SpecFiles#check(Spec, boolean)}), before any cell runs.
      */
     public static Spec load(Path file) {
         Spec spec = SpecLoader.load(file);
-        List<org.vistabench.spec.SpecError> files = SpecFiles.check(spec);
+        // the deep check (every file a cell reads) is stat calls only: cheap next to a failed cell hours in
+        List<org.vistabench.spec.SpecError> files = SpecFiles.check(spec, true);
         if (!files.isEmpty()) {
             throw new SpecException(files);
         }

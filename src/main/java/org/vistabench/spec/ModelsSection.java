@@ -93,10 +93,60 @@ final class ModelsSection {
         LayerSet layers = m.get("layers") == null ? new LayerSet("saes", true, List.of())
                 : layerList(m.get("layers"), m.path("layers"), "saes");
         String labels = m.get("labels") == null ? null : values.modelRef(m.get("labels"), m.path("labels"), hasWorld);
-        if (path == null || format == null || layers == null) {
+        boolean ok = true;
+        String width = null;
+        String l0 = null;
+        String position = null;
+        Integer expansion = null;
+        if (m.get("width") != null) {
+            width = onlyFor(m, "width", format, "gemma-scope");
+            if (width != null && !SpecSchema.SAE_WIDTH.matcher(width).matches()) {
+                r.error(m.get("width"), m.path("width"), "expected a Gemma Scope width like 16k, 65k or 1m (the"
+                        + " width_<w> folder), got \"" + width + "\"");
+                width = null;
+            }
+            ok = width != null;
+        }
+        if (m.get("l0") != null) {
+            l0 = onlyFor(m, "l0", format, "gemma-scope");
+            if (l0 != null && !SpecSchema.SAE_L0.matcher(l0).matches()) {
+                r.error(m.get("l0"), m.path("l0"), "expected canonical, K (the average_l0_K folder) or closest:K"
+                        + " (the nearest K; ties: the smaller), got \"" + l0 + "\"");
+                l0 = null;
+            }
+            ok &= l0 != null;
+        }
+        if (m.get("position") != null) {
+            position = onlyFor(m, "position", format, "llama-scope") == null ? null
+                    : r.choice(m.get("position"), m.path("position"), SpecSchema.SAE_POSITIONS);
+            ok &= position != null;
+        }
+        if (m.get("expansion") != null) {
+            Long e = onlyFor(m, "expansion", format, "llama-scope") == null ? null
+                    : r.integer(m.get("expansion"), m.path("expansion"), 1, 1024, "a Llama Scope expansion factor"
+                    + " (8 or 32)");
+            if (e != null && e != 8 && e != 32) {
+                r.error(m.get("expansion"), m.path("expansion"), "expected a Llama Scope expansion factor 8 or 32"
+                        + " (the -8x / -32x folders), got " + e);
+                e = null;
+            }
+            expansion = e == null ? null : e.intValue();
+            ok &= expansion != null;
+        }
+        if (path == null || format == null || layers == null || !ok) {
             return null;
         }
-        return new SaeSpec(path, format, layers, labels);
+        return new SaeSpec(path, format, layers, labels, width, l0, position, expansion);
+    }
+
+    /** The key's text when the SAE format is {@code format} (or unknown); an error at the key otherwise. */
+    private String onlyFor(Entries m, String key, String format, String wanted) {
+        if (format != null && !format.equals(wanted)) {
+            r.error(m.get(key), m.path(key), "applies to format " + wanted + " only, not " + format + " (gemma-scope:"
+                    + " width, l0; llama-scope: position, expansion)");
+            return null;
+        }
+        return r.string(m.get(key), m.path(key), "a " + wanted + " " + key);
     }
 
     Map<String, LayerSet> layerSets(Entries top, Map<String, Node> nodes) {

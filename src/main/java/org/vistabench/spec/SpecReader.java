@@ -27,7 +27,18 @@ final class SpecReader {
     private final TrainSection trainSection;
     private final MatrixSection matrixSection;
 
+    /**
+     * Missing data files (the {@code exists} checks) collected here instead of failing the load, so that
+     * {@code validate --check-files} can list them together with every missing model file; null: fail the load.
+     */
+    private final List<SpecError> missingFiles;
+
     SpecReader(Path specFile, Map<String, String> env) {
+        this(specFile, env, null);
+    }
+
+    SpecReader(Path specFile, Map<String, String> env, List<SpecError> missingFiles) {
+        this.missingFiles = missingFiles;
         this.specFile = specFile;
         Path parent = specFile.toAbsolutePath().normalize().getParent();
         this.r = new NodeReader(specFile.toString(), VOICE, env);
@@ -133,8 +144,14 @@ final class SpecReader {
             return null;
         }
         if (folder ? !Files.isDirectory(p) : !Files.isRegularFile(p)) {
-            r.error(n, key, "expected " + expected + ", got " + p + (Files.exists(p) ? ", which is a "
-                    + (folder ? "file" : "folder") : ", which does not exist"));
+            String message = "expected " + expected + ", got " + p + (Files.exists(p) ? ", which is a "
+                    + (folder ? "file" : "folder") : ", which does not exist");
+            if (missingFiles != null) {
+                missingFiles.add(new SpecError(specFile.toString(), n.getStartMark().getLine() + 1,
+                        n.getStartMark().getColumn() + 1, key, message));
+                return p;
+            }
+            r.error(n, key, message);
             return null;
         }
         return p;

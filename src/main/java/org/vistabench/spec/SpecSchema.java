@@ -27,7 +27,7 @@ public final class SpecSchema {
         k.put("data", List.of("images", "instances", "captions"));
         k.put("encoders[]", List.of("id", "path", "layer", "tokens", "family"));
         k.put("llms[]", List.of("id", "path", "saes"));
-        k.put("llms[].saes", List.of("path", "format", "layers", "labels"));
+        k.put("llms[].saes", List.of("path", "format", "layers", "labels", "width", "l0", "position", "expansion"));
         k.put("train", List.of("steps", "batch", "lr", "warmup", "lambda_sae", "projector", "precision", "device",
                 "checkpoint_every", "grad_clip", "weight_decay", "eval_images"));
         k.put("matrix", List.of("include", "exclude"));
@@ -40,6 +40,12 @@ public final class SpecSchema {
     public static final List<String> TOKENS = List.of("patch", "all");
     public static final List<String> FAMILIES = List.of("dinov2", "clip", "ijepa");
     public static final List<String> SAE_FORMATS = List.of("gemma-scope", "llama-scope");
+    /** Gemma Scope width folder suffixes: {@code 16k}, {@code 65k}, {@code 1m}. */
+    public static final Pattern SAE_WIDTH = Pattern.compile("[1-9][0-9]{0,5}[km]?");
+    /** {@code canonical}, {@code K} or {@code closest:K} (see {@code model.sae.SaeChoice.L0}). */
+    public static final Pattern SAE_L0 = Pattern.compile("canonical|[0-9]{1,9}|closest:[0-9]{1,9}(\\.[0-9]+)?");
+    /** Llama Scope positions: residual, attention out, MLP out, transcoder. */
+    public static final List<String> SAE_POSITIONS = List.of("R", "A", "M", "TC");
     public static final List<String> PROJECTORS = List.of("mlp2x_gelu", "linear");
     public static final List<String> PRECISIONS = List.of("fp32", "bf16");
     public static final List<String> CONTROLS = List.of("random-sae");

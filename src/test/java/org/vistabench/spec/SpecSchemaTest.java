@@ -65,6 +65,10 @@ class SpecSchemaTest {
         assertEquals(new JudgeSpec("openai", "http://127.0.0.1:8000/v1", "judge-model", "JUDGE_KEY", 2.5, 1),
                 spec.judge());
         assertEquals(List.of(0, 1, 2), spec.llms().get(0).saes().layers().layers());
+        assertEquals("R", spec.llms().get(0).saes().position());
+        assertEquals(8, spec.llms().get(0).saes().expansion());
+        assertEquals("16k", spec.llms().get(1).saes().width());
+        assertEquals("closest:50", spec.llms().get(1).saes().l0());
         // enc-a: (none + early x2 + late x1) x 2 seeds = 8 cells; enc-b: only none = 2 cells
         List<String> ids = MatrixExpander.expand(spec).stream().map(Cell::id).toList();
         assertEquals(List.of("enc-a__lm__none__none__s5", "enc-a__lm__none__none__s6", "enc-a__lm__early__none__s5",

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -98,6 +99,108 @@ public final class SaeLabels {
                     + "'");
         }
         return new SaeLabels(fileOrFolder, out, dropped);
+    }
+
+    /** The {@code <layer>-...} prefix of a Neuronpedia source id ({@code 20-gemmascope-res-16k} → 20). */
+    private static final Pattern SOURCE_LAYER = Pattern.compile("(\\d+)(-.*)?");
+
+    /**
+     * The labels of each of {@code layers} from one spec {@code labels:} path, read once:
+     * <ul>
+     *   <li>a Neuronpedia export tree ({@code exports/<modelId>/}): one {@code <layer>-<source>/} folder per SAE, its
+     *       {@code explanations/} batches read as {@link #read(Path)};</li>
+     *   <li>else a file or a folder of batch files whose rows name their source ({@code layer}
+     *       {@code "20-gemmascope-res-16k"}): rows are split by the layer number their source starts with;</li>
+     *   <li>rows with no source (our mini world's map) only for a single layer.</li>
+     * </ul>
+     * A layer with no rows is absent from the result. Several sources for one layer (e.g. widths 16k and 65k in one
+     * file) → exit 3 naming them.
+     */
+    public static SortedMap<Integer, SaeLabels> byLayer(Path fileOrFolder, java.util.Collection<Integer> layers) {
+        SortedMap<Integer, SaeLabels> out = new TreeMap<>();
+        Map<Integer, List<Path>> tree = exportTree(fileOrFolder);
+        if (!tree.isEmpty()) {
+            for (int layer : new TreeSet<>(layers)) {
+                List<Path> dirs = tree.getOrDefault(layer, List.of());
+                if (dirs.size() > 1) {
+                    throw new VistaException(ExitCodes.CELL_FAILED, fileOrFolder + ": several label sources for layer "
+                            + layer + " " + dirs.stream().map(d -> d.getFileName().toString()).toList()
+                            + "; name one folder with {layer} in saes.labels");
+                }
+                if (dirs.size() == 1) {
+                    Path d = dirs.get(0);
+                    out.put(layer, read(Files.isDirectory(d.resolve("explanations")) ? d.resolve("explanations") : d));
+                }
+            }
+            return out;
+        }
+        Map<Integer, TreeMap<Integer, Label>> labels = new TreeMap<>();
+        Map<Integer, TreeSet<String>> sources = new TreeMap<>();
+        Map<Integer, Integer> dropped = new TreeMap<>();
+        boolean anySource = false;
+        boolean anyPlain = false;
+        for (Path f : files(fileOrFolder)) {
+            for (Row r : rows(f)) {
+                Integer layer = null;
+                if (r.source == null) {
+                    anyPlain = true;
+                    if (layers.size() == 1) {
+                        layer = layers.iterator().next();
+                    }
+                } else {
+                    anySource = true;
+                    Matcher m = r.layer == null ? null : SOURCE_LAYER.matcher(r.layer);
+                    layer = m != null && m.matches() ? Integer.valueOf(m.group(1)) : null;
+                }
+                if (layer == null || !layers.contains(layer)) {
+                    continue;
+                }
+                if (r.source != null) {
+                    sources.computeIfAbsent(layer, k -> new TreeSet<>()).add(r.source);
+                }
+                TreeMap<Integer, Label> l = labels.computeIfAbsent(layer, k -> new TreeMap<>());
+                if (r.label.description().isBlank() || l.containsKey(r.label.index())) {
+                    dropped.merge(layer, 1, Integer::sum);
+                } else {
+                    l.put(r.label.index(), r.label);
+                }
+            }
+        }
+        if (anyPlain && !anySource && layers.size() > 1) {
+            throw new VistaException(ExitCodes.CELL_FAILED, fileOrFolder + ": labels without a Neuronpedia source"
+                    + " (no modelId/layer) cannot be split among " + layers.size() + " SAE layers; put {layer} in"
+                    + " saes.labels (one file per layer)");
+        }
+        for (var e : sources.entrySet()) {
+            if (e.getValue().size() > 1) {
+                throw new VistaException(ExitCodes.CELL_FAILED, fileOrFolder + ": labels from several Neuronpedia"
+                        + " sources for layer " + e.getKey() + " " + e.getValue() + "; keep one source per layer");
+            }
+        }
+        labels.forEach((layer, l) -> out.put(layer, new SaeLabels(fileOrFolder, l, dropped.getOrDefault(layer, 0))));
+        return out;
+    }
+
+    /**
+     * The per-layer folders of a Neuronpedia export tree ({@code <layer>-<source>/}), by layer; empty when
+     * {@code p} is not a folder holding such sub-folders.
+     */
+    public static SortedMap<Integer, List<Path>> exportTree(Path p) {
+        SortedMap<Integer, List<Path>> out = new TreeMap<>();
+        if (!Files.isDirectory(p)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.list(p)) {
+            for (Path d : s.filter(Files::isDirectory).sorted().toList()) {
+                Matcher m = SOURCE_LAYER.matcher(d.getFileName().toString());
+                if (m.matches() && m.group(2) != null) {
+                    out.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new ArrayList<>()).add(d);
+                }
+            }
+        } catch (IOException e) {
+            throw new VistaException(ExitCodes.CELL_FAILED, p + ": cannot list: " + e.getMessage());
+        }
+        return out;
     }
 
     public Path source() {

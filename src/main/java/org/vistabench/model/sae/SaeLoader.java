@@ -47,6 +47,7 @@ public final class SaeLoader {
     private static final Logger LOG = LoggerFactory.getLogger(SaeLoader.class);
     private static final Pattern LAYER_DIR = Pattern.compile("layer_(\\d+)");
     private static final Pattern L0_DIR = Pattern.compile("average_l0_(\\d+)");
+    private static final Pattern WIDTH = Pattern.compile("(\\d+)([kmx]?)");
     private static final Pattern LLAMA_DIR = Pattern.compile(".*-L(\\d+)(R|A|M|TC)-(\\d+)x");
 
     private SaeLoader() {
@@ -277,12 +278,14 @@ public final class SaeLoader {
      *
      * <p>Gemma Scope: {@code layer_{L}/width_{W}/{average_l0_{K}|canonical}/params.npz}. A {@code params.npz} directly
      * in {@code layer_{L}/} or {@code layer_{L}/width_{W}/} is taken as is (the short layout our mini world may write).
-     * Width: {@code choice.width()} or the only one. L0: with {@code choice.targetL0()} the {@code average_l0_K}
-     * closest to it (ties: smaller K); without, {@code canonical/} if present, else the only {@code average_l0_K};
-     * several and no target → exit 3 listing them.
+     * Width: {@code choice.width()} or the only one. L0 ({@link SaeChoice.L0}): {@code canonical} the
+     * {@code canonical/} folder; {@code K} exactly {@code average_l0_K}; {@code closest:K} the nearest K (ties: the
+     * smaller); none: {@code canonical/} if present, else the only {@code average_l0_K}. A choice that is missing or
+     * names nothing → exit 3 saying what the layers have, grouped ({@code layers 0-25, width_16k: average_l0 22, 41;
+     * choose saes.l0 (...)}).
      *
      * <p>Llama Scope: sub-folders {@code <prefix>-L{L}{pos}-{k}x}, position {@code choice.position()} (default R),
-     * expansion {@code choice.expansion()} or the only one.
+     * expansion {@code choice.expansion()} or the only one (several → exit 3 listing them per layer).
      *
      * @param format {@code gemma-scope}, {@code llama-scope} or {@code auto} ({@link #detectFormat})
      * @return the per-layer SAE files {@link #loadLayers(Path, String, NDManager, SaeChoice)} loads, found without
@@ -340,6 +343,7 @@ public final class SaeLoader {
 
     private static Map<Integer, Path> gemmaScopeLayers(Path root, SaeChoice c) {
         Map<Integer, Path> out = new TreeMap<>();
+        Problems problems = new Problems();
         for (Path layerDir : subdirs(root)) {
             Matcher lm = LAYER_DIR.matcher(layerDir.getFileName().toString());
             if (!lm.matches()) {
@@ -349,28 +353,38 @@ public final class SaeLoader {
             if (c.layers() != null && !c.layers().contains(layer)) {
                 continue;
             }
-            out.put(layer, gemmaScopeParams(layerDir, c));
+            Path p = gemmaScopeParams(layerDir, c, layer, problems);
+            if (p != null) {
+                out.put(layer, p);
+            }
         }
+        problems.throwIfAny(root);
         return out;
     }
 
-    private static Path gemmaScopeParams(Path layerDir, SaeChoice c) {
+    /** The params.npz of one layer folder, or null with the reason added to {@code problems}. */
+    private static Path gemmaScopeParams(Path layerDir, SaeChoice c, int layer, Problems problems) {
         if (Files.isRegularFile(layerDir.resolve("params.npz"))) {
             return layerDir.resolve("params.npz");
         }
-        List<Path> widths = subdirs(layerDir).stream().filter(d -> d.getFileName().toString().startsWith("width_"))
-                .toList();
+        List<Path> widthDirs = subdirs(layerDir).stream()
+                .filter(d -> d.getFileName().toString().startsWith("width_")).toList();
+        String widths = String.join(", ", widthDirs.stream()
+                .map(d -> d.getFileName().toString().substring("width_".length())).sorted(SaeLoader::bySize).toList());
         Path width;
         if (c.width() != null) {
             width = layerDir.resolve("width_" + c.width());
             if (!Files.isDirectory(width)) {
-                throw new TensorFormatException(width + ": no such Gemma Scope width folder (have " + names(widths) + ")");
+                problems.add(layer, "", "no width_" + c.width() + " (widths " + (widths.isEmpty() ? "none" : widths)
+                        + "); choose saes.width");
+                return null;
             }
-        } else if (widths.size() == 1) {
-            width = widths.get(0);
+        } else if (widthDirs.size() == 1) {
+            width = widthDirs.get(0);
         } else {
-            throw new TensorFormatException(layerDir + ": " + (widths.isEmpty() ? "no width_* folder"
-                    : "several widths " + names(widths) + "; choose one (sae width)"));
+            problems.add(layer, "", widthDirs.isEmpty() ? "no width_* folder"
+                    : "widths " + widths + "; choose saes.width");
+            return null;
         }
         if (Files.isRegularFile(width.resolve("params.npz"))) {
             return width.resolve("params.npz");
@@ -383,36 +397,130 @@ public final class SaeLoader {
             }
         }
         Path canonical = width.resolve("canonical");
-        Path pick;
-        if (c.targetL0() != null && !l0s.isEmpty()) {
-            pick = null;
-            double best = Double.POSITIVE_INFINITY;
-            for (var e : l0s.entrySet()) { // ascending K: on a tie the smaller K stays
-                double dist = Math.abs(e.getKey() - c.targetL0());
-                if (dist < best) {
-                    best = dist;
-                    pick = e.getValue();
-                }
+        boolean hasCanonical = Files.isDirectory(canonical);
+        String sub = width.getFileName().toString();
+        String have = (l0s.isEmpty() ? "no average_l0_*" : "average_l0 " + String.join(", ",
+                l0s.keySet().stream().map(String::valueOf).toList())) + (hasCanonical ? ", canonical" : "");
+        String choose = "; choose saes.l0 (" + SaeChoice.L0.FORMS + ")";
+        SaeChoice.L0 want = c.l0();
+        Path pick = null;
+        if (want == null) {
+            if (hasCanonical) {
+                pick = canonical;
+            } else if (l0s.size() == 1) {
+                pick = l0s.firstEntry().getValue();
+            } else {
+                problems.add(layer, sub, (l0s.isEmpty() ? "no average_l0_* or canonical folder" : have) + choose);
+                return null;
             }
-        } else if (Files.isDirectory(canonical)) {
-            pick = canonical;
-        } else if (l0s.size() == 1) {
-            pick = l0s.firstEntry().getValue();
         } else {
-            throw new TensorFormatException(width + ": " + (l0s.isEmpty() ? "no average_l0_* or canonical folder"
-                    : "several SAEs " + names(new ArrayList<>(l0s.values())) + " and no target L0 to choose by"));
+            switch (want.kind()) {
+                case CANONICAL -> {
+                    if (hasCanonical) {
+                        pick = canonical;
+                    } else {
+                        problems.add(layer, sub, "no canonical folder (" + have + "; canonical/ is the layout of"
+                                + " Google's gemma-scope-*-canonical repos)" + choose);
+                    }
+                }
+                case EXACT -> {
+                    pick = l0s.get((int) want.k());
+                    if (pick == null) {
+                        problems.add(layer, sub, "no average_l0_" + (int) want.k() + " (" + have + ")" + choose);
+                    }
+                }
+                case CLOSEST -> {
+                    double best = Double.POSITIVE_INFINITY;
+                    for (var e : l0s.entrySet()) { // ascending K: on a tie the smaller K stays
+                        double dist = Math.abs(e.getKey() - want.k());
+                        if (dist < best) {
+                            best = dist;
+                            pick = e.getValue();
+                        }
+                    }
+                    if (pick == null) {
+                        problems.add(layer, sub, "no average_l0_* folder to take the closest of (" + have + ")"
+                                + choose);
+                    }
+                }
+                default -> throw new IllegalStateException(want.toString());
+            }
         }
-        return pick.resolve("params.npz");
+        return pick == null ? null : pick.resolve("params.npz");
+    }
+
+    /** "4k" before "16k" before "1m": Gemma Scope widths by size, unparsable names last by text. */
+    private static int bySize(String a, String b) {
+        return Long.compare(widthSize(a), widthSize(b)) != 0 ? Long.compare(widthSize(a), widthSize(b))
+                : a.compareTo(b);
+    }
+
+    private static long widthSize(String w) {
+        Matcher m = WIDTH.matcher(w);
+        if (!m.matches()) {
+            return Long.MAX_VALUE;
+        }
+        long n = Long.parseLong(m.group(1));
+        return m.group(2).equals("k") ? n * 1_000 : m.group(2).equals("m") ? n * 1_000_000 : n;
+    }
+
+    /**
+     * Why layers have no SAE, grouped so that 26 layers with the same choice to make give one clause, not 26:
+     * {@code layers 0-25, width_16k: average_l0 22, 41; choose saes.l0 (...)}.
+     */
+    private static final class Problems {
+        private record Where(String sub, String text) {
+        }
+
+        private final Map<Where, List<Integer>> byText = new LinkedHashMap<>();
+
+        void add(int layer, String sub, String text) {
+            byText.computeIfAbsent(new Where(sub, text), k -> new ArrayList<>()).add(layer);
+        }
+
+        void throwIfAny(Path root) {
+            if (byText.isEmpty()) {
+                return;
+            }
+            List<String> parts = new ArrayList<>();
+            byText.forEach((w, layers) -> parts.add((layers.size() == 1 ? "layer_" + layers.get(0)
+                    : "layers " + ranges(layers) + (w.sub().isEmpty() ? "" : ",")) + (w.sub().isEmpty() ? ""
+                    : (layers.size() == 1 ? "/" : " ") + w.sub()) + ": " + w.text()));
+            throw new TensorFormatException(root + ": " + String.join(" | ", parts));
+        }
+    }
+
+    /** [0, 1, 2, 5] → "0-2, 5". */
+    static String ranges(List<Integer> xs) {
+        List<Integer> s = xs.stream().sorted().toList();
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < s.size()) {
+            int j = i;
+            while (j + 1 < s.size() && s.get(j + 1) == s.get(j) + 1) {
+                j++;
+            }
+            out.add(i == j ? String.valueOf(s.get(i)) : s.get(i) + "-" + s.get(j));
+            i = j + 1;
+        }
+        return String.join(", ", out);
     }
 
     private static Map<Integer, Path> llamaScopeLayers(Path root, SaeChoice c) {
         String pos = c.position() == null ? "R" : c.position();
         Map<Integer, List<Path>> byLayer = new TreeMap<>();
+        java.util.TreeSet<String> positions = new java.util.TreeSet<>();
+        java.util.TreeSet<Integer> expansions = new java.util.TreeSet<>();
         for (Path d : subdirs(root)) {
             Matcher m = LLAMA_DIR.matcher(d.getFileName().toString());
-            if (!m.matches() || !m.group(2).equals(pos)) {
+            if (!m.matches()) {
                 continue;
             }
+            positions.add(m.group(2));
+            if (!m.group(2).equals(pos)) {
+                continue;
+            }
+            expansions.add(Integer.parseInt(m.group(3)));
             if (c.expansion() != null && Integer.parseInt(m.group(3)) != c.expansion()) {
                 continue;
             }
@@ -421,14 +529,29 @@ public final class SaeLoader {
             }
             byLayer.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new ArrayList<>()).add(d);
         }
+        if (byLayer.isEmpty() && !positions.isEmpty()) {
+            if (!positions.contains(pos)) {
+                throw new TensorFormatException(root + ": no Llama Scope SAE at position " + pos + " (positions "
+                        + String.join(", ", positions) + "); choose saes.position");
+            }
+            if (c.expansion() != null && !expansions.contains(c.expansion())) {
+                throw new TensorFormatException(root + ": no Llama Scope " + pos + " SAE with expansion "
+                        + c.expansion() + "x (expansions " + expansions + "); choose saes.expansion");
+            }
+        }
         Map<Integer, Path> out = new TreeMap<>();
+        Problems problems = new Problems();
         for (var e : byLayer.entrySet()) {
             if (e.getValue().size() > 1) {
-                throw new TensorFormatException(root + ": layer " + e.getKey() + " has several Llama Scope SAEs "
-                        + names(e.getValue()) + "; choose an expansion factor");
+                problems.add(e.getKey(), "", "expansions " + String.join(", ", e.getValue().stream().map(d -> {
+                    Matcher m = LLAMA_DIR.matcher(d.getFileName().toString());
+                    return m.matches() ? m.group(3) + "x" : d.getFileName().toString();
+                }).sorted(SaeLoader::bySize).toList()) + "; choose saes.expansion");
+                continue;
             }
             out.put(e.getKey(), e.getValue().get(0));
         }
+        problems.throwIfAny(root);
         return out;
     }
 

@@ -249,7 +249,7 @@ class SaeLoaderTest {
             }
             TensorFormatException e = assertThrows(TensorFormatException.class,
                     () -> SaeLoader.loadLayers(tmp, "gemma-scope", m));
-            assertTrue(e.getMessage().contains("several SAEs [average_l0_10, average_l0_120, average_l0_50]"),
+            assertTrue(e.getMessage().contains("layers 0, 3, width_16k: average_l0 10, 50, 120; choose saes.l0"),
                     e.getMessage());
             TensorFormatException e2 = assertThrows(TensorFormatException.class, () -> SaeLoader.loadLayers(tmp,
                     "gemma-scope", m, SaeChoice.defaults().withTargetL0(40).withLayers(Set.of(0, 7))));
@@ -268,7 +268,7 @@ class SaeLoaderTest {
             writeParams(tmp.resolve("layer_1/width_65k/canonical/params.npz"), tinyParams(4, 16, 1));
             TensorFormatException e = assertThrows(TensorFormatException.class,
                     () -> SaeLoader.loadLayers(tmp, "gemma-scope", m));
-            assertTrue(e.getMessage().contains("several widths [width_16k, width_65k]"), e.getMessage());
+            assertTrue(e.getMessage().contains("layer_1: widths 16k, 65k; choose saes.width"), e.getMessage());
             try (SaeSet set = SaeLoader.loadLayers(tmp, "gemma-scope", m, SaeChoice.defaults().withWidth("65k"))) {
                 assertEquals(16, set.get(1).dSae());
             }
