@@ -159,8 +159,9 @@ public final class Resources {
         String sep = "\n";
         String probe = lm.template().userTurn(ph + sep + "x");
         int at = probe.indexOf(ph);
+        // A tokenizer may give no id for the newline (a word-level one): the prompt then ends at the image.
         VisualPrompt prompt = new VisualPrompt(lm.encode().apply(probe.substring(0, at)), feats.tokens(),
-                lm.encode().apply(sep), lm.padId());
+                lm.encode().apply(sep), lm.padId(), true);
         List<TrainExample> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             long id = ids.get(i);

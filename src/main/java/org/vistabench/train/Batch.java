@@ -44,6 +44,11 @@ public record Batch(NDArray features, NDArray textIds, NDArray mask, NDArray tar
         long answerTokens = 0;
         for (int r = 0; r < b; r++) {
             TrainExample ex = examples.get(picks[r]);
+            if (p == prompt.prefixIds().length + prompt.imageTokens() && ex.context() == 0) {
+                throw new IllegalArgumentException("example of feature row " + ex.featureRow() + " has no context, but"
+                        + " the prompt ends at the image: its first answer token has no text position to be predicted"
+                        + " from");
+            }
             rows[r] = ex.featureRow();
             long[] a = ex.answerIds();
             System.arraycopy(base, 0, ids, r * t, p);

@@ -205,6 +205,20 @@ class StagedTrainingTest {
     }
 
     @Test
+    void aPromptEndingAtTheImageNeedsContextInEveryExample() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            VisualPrompt open = new VisualPrompt(new long[] {2}, 2, new long[0], 0, true);
+            assertThrows(IllegalArgumentException.class, () -> new VisualPrompt(new long[] {2}, 2, new long[0], 0));
+            InMemoryFeatures feats = new InMemoryFeatures(new long[] {10}, List.of(new float[6]), 2, 3);
+            Batch b = Batch.build(m, open, feats, List.of(new TrainExample(0, new long[] {5, 7, 1}, 1)), new int[] {0});
+            assertArrayEquals(new float[] {0, 1, 1}, b.targetMask().toFloatArray());
+            assertEquals(2, b.answerStart()); // the last image position predicts the (masked) first context token
+            assertThrows(IllegalArgumentException.class, () -> Batch.build(m, open, feats,
+                    List.of(new TrainExample(0, new long[] {7, 1})), new int[] {0}));
+        }
+    }
+
+    @Test
     void anExampleNeedsALossTokenAfterItsContext() {
         assertThrows(IllegalArgumentException.class, () -> new TrainExample(0, new long[] {5, 6}, 2));
         assertThrows(IllegalArgumentException.class, () -> new TrainExample(0, new long[] {5, 6}, -1));
