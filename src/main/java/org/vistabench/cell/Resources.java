@@ -23,6 +23,7 @@ import org.vistabench.spec.LlmSpec;
 import org.vistabench.spec.Spec;
 import org.vistabench.tensor.DjlRuntime;
 import org.vistabench.tensor.Precision;
+import org.vistabench.train.PromptedExamples;
 import org.vistabench.train.TextStats;
 import org.vistabench.train.TrainExample;
 
@@ -127,6 +128,58 @@ public final class Resources {
             out.add(new TrainExample(i, lm.encode().apply(split.answer(id, question) + lm.template().endOfTurn())));
         }
         return out;
+    }
+
+    /**
+     * A training stage's prompt and examples from a split. A split without questions of its own
+     * ({@link ImageSplit#question} gives the fallback for every image) trains exactly as {@link #prompt} and
+     * {@link #examples} with {@code question}. A split with its own questions (a LLaVA conversation set) gets the
+     * prompt {@code userTurn("<image>\n" + q)} cut right after the image and its newline, the part every example
+     * shares; each example's ids are then {@code q + end-of-turn + model header} (its context: fed, no loss) followed
+     * by its answer and end-of-turn. An image of such a split without its own question uses {@code question} there.
+     *
+     * <p>Tokenization: the shared newline, the context and the answer are tokenized separately (as the prompt and
+     * the answer always were), not as one string. LLaVA splits at the image the same way and tokenizes the text after
+     * it as one chunk; the extra cut after the newline changes nothing for a tokenizer that never merges a newline
+     * into the following word (Llama 3's pre-tokenizer splits newlines off) and may differ for one that does (not
+     * checked against Gemma's real tokenizer: the tests use word-level ones).
+     */
+    public static PromptedExamples promptedExamples(LmBundle lm, ImageSplit split, FeatureSource feats,
+                                                    String question, int limit) {
+        List<Long> ids = split.imageIds();
+        int n = Math.min(limit, ids.size());
+        boolean own = false;
+        for (int i = 0; i < n && !own; i++) {
+            own = split.question(ids.get(i), null) != null;
+        }
+        if (!own) {
+            return new PromptedExamples(prompt(lm, question, feats.tokens()), examples(lm, split, feats, question,
+                    limit));
+        }
+        String ph = lm.template().imagePlaceholder();
+        String sep = "\n";
+        String probe = lm.template().userTurn(ph + sep + "x");
+        int at = probe.indexOf(ph);
+        // A tokenizer may give no id for the newline (a word-level one): the prompt then ends at the image.
+        VisualPrompt prompt = new VisualPrompt(lm.encode().apply(probe.substring(0, at)), feats.tokens(),
+                lm.encode().apply(sep), lm.padId(), true);
+        List<TrainExample> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long id = ids.get(i);
+            if (feats.imageId(i) != id) {
+                throw new IllegalStateException("feature row " + i + " is image " + feats.imageId(i) + ", expected "
+                        + id);
+            }
+            String q = split.question(id, question).strip();
+            String turn = lm.template().userTurn(ph + sep + q);
+            long[] context = lm.encode().apply(turn.substring(turn.indexOf(ph) + ph.length() + sep.length()));
+            long[] answer = lm.encode().apply(split.answer(id, q) + lm.template().endOfTurn());
+            long[] all = new long[context.length + answer.length];
+            System.arraycopy(context, 0, all, 0, context.length);
+            System.arraycopy(answer, 0, all, context.length, answer.length);
+            out.add(new TrainExample(i, all, context.length));
+        }
+        return new PromptedExamples(prompt, out);
     }
 
     /**

@@ -26,7 +26,11 @@ import org.vistabench.spec.LayerSet;
 import org.vistabench.train.AllocationFailure;
 import org.vistabench.train.Evaluator;
 import org.vistabench.train.SaeConstraint;
+import org.vistabench.spec.StageSpec;
+import org.vistabench.train.LrSchedule;
+import org.vistabench.train.PromptedExamples;
 import org.vistabench.train.TextStats;
+import org.vistabench.train.TrainStage;
 import org.vistabench.train.TrainConfig;
 import org.vistabench.train.TrainExample;
 import org.vistabench.train.TrainResult;
@@ -43,7 +47,8 @@ import org.vistabench.train.Trainer;
  * {@code train.text_recon_mse.l<L>}, {@code train.image_l0.l<L>}; for the
  * random-sae control also {@code train.control_image_recon_mse.l<L>} (the random SAE's own error) at the
  * constrained layers. Writes {@code projector.safetensors}, {@code checkpoint.safetensors} and {@code trace.csv}
- * to the cell folder.
+ * to the cell folder. With {@code train.stages} the projector trains stage after stage (each on its own data; see
+ * {@link #stages}); the measurements are taken as without stages, with the spec's prompt.
  */
 public final class TrainProvider implements MetricProvider {
     private static final Logger LOG = LoggerFactory.getLogger(TrainProvider.class);
@@ -112,9 +117,15 @@ public final class TrainProvider implements MetricProvider {
                 }
                 cons.put(l, new SaeConstraint(l, use, stats.meanSqNorm().get(l)));
             }
-            Trainer trainer = new Trainer(cfg, backbone, prompt, trainFeats, train, cons,
-                    new Trainer.Options(ctx.cellDir(), ctx.resume(), ctx.progress(), cell.id(), null),
-                    cellManager.getDevice());
+            Trainer.Options opts = new Trainer.Options(ctx.cellDir(), ctx.resume(), ctx.progress(), cell.id(), null);
+            Trainer trainer;
+            if (ctx.spec().train().stages().isEmpty()) {
+                trainer = new Trainer(cfg, backbone, prompt, trainFeats, train, cons, opts, cellManager.getDevice());
+            } else {
+                List<TrainStage> stages = stages(ctx, lm, data, trainFeats, question);
+                cfg = cfg.withSteps(stages.stream().mapToInt(TrainStage::steps).sum());
+                trainer = new Trainer(cfg, backbone, stages, cons, opts, cellManager.getDevice());
+            }
             double ceUntrained;
             try (Projector init = trainer.initialProjector(cellManager)) {
                 ceUntrained = Evaluator.meanCe(trainer.objective(), init, prompt, testFeats, eval, cfg.batch());
@@ -150,6 +161,35 @@ public final class TrainProvider implements MetricProvider {
                 cellManager.close();
             }
         }
+    }
+
+    /**
+     * The {@code train.stages} of the spec with their data: {@code coco} is the data bundle's {@code train} split,
+     * any other name the bundle's split of that name (a {@code data.conversations} set, each record with its own
+     * question); a stage given in epochs gets its steps from its example count and effective batch.
+     */
+    private static List<TrainStage> stages(CellContext ctx, LmBundle lm, DataBundle data, CachedFeatures trainFeats,
+                                           String question) {
+        List<TrainStage> out = new ArrayList<>();
+        for (StageSpec s : ctx.spec().train().stages()) {
+            String split = s.data().equals(StageSpec.COCO) ? "train" : s.data();
+            CachedFeatures f = split.equals("train") ? trainFeats : Resources.features(ctx, split);
+            PromptedExamples pe = Resources.promptedExamples(lm, data.split(split), f, question, Integer.MAX_VALUE);
+            int steps = s.steps() != null ? s.steps()
+                    : TrainStage.stepsOfEpochs(s.epochs(), pe.examples().size(), s.batch(), s.accumulation());
+            int warmup = s.warmupSteps(steps);
+            if (warmup >= steps && warmup > 0) {
+                throw new VistaException(ExitCodes.USAGE, ctx.spec().file() + ": train.stages " + s.name()
+                        + ": expected fewer warmup steps than the stage's " + steps + " steps, got " + warmup);
+            }
+            LrSchedule schedule = new LrSchedule(s.lr(), warmup, steps, LrSchedule.Kind.parse(s.schedule()));
+            out.add(new TrainStage(s.name(), steps, s.batch(), s.accumulation(), schedule, s.lambdaSae(),
+                    s.weightDecay(), s.gradClip(), pe.prompt(), f, pe.examples()));
+            LOG.info("{}: stage {}: {} examples from {} ({} question{}), {} steps of {} x {}", ctx.cell().id(),
+                    s.name(), pe.examples().size(), split, pe.examples().get(0).context() > 0 ? "own" : "shared",
+                    pe.examples().get(0).context() > 0 ? "s" : "", steps, s.batch(), s.accumulation());
+        }
+        return out;
     }
 
     private static String fmt(double d) {

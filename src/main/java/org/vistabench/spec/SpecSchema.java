@@ -29,7 +29,9 @@ public final class SpecSchema {
         k.put("llms[]", List.of("id", "path", "saes"));
         k.put("llms[].saes", List.of("path", "format", "layers", "labels", "width", "l0", "position", "expansion"));
         k.put("train", List.of("steps", "batch", "lr", "warmup", "lambda_sae", "projector", "precision", "device",
-                "checkpoint_every", "grad_clip", "weight_decay", "eval_images"));
+                "checkpoint_every", "grad_clip", "weight_decay", "eval_images", "accumulation", "stages"));
+        k.put("train.stages[]", List.of("name", "data", "steps", "epochs", "lr", "schedule", "warmup", "warmup_ratio",
+                "batch", "accumulation", "lambda_sae", "weight_decay", "grad_clip"));
         k.put("matrix", List.of("include", "exclude"));
         k.put("judge", List.of("kind", "base_url", "model", "api_key_env", "timeout_s", "retries"));
         KEYS = java.util.Collections.unmodifiableMap(k);
@@ -48,6 +50,7 @@ public final class SpecSchema {
     public static final List<String> SAE_POSITIONS = List.of("R", "A", "M", "TC");
     public static final List<String> PROJECTORS = List.of("mlp2x_gelu", "linear");
     public static final List<String> PRECISIONS = List.of("fp32", "bf16");
+    public static final List<String> SCHEDULES = List.of("cosine", "constant");
     public static final List<String> CONTROLS = List.of("random-sae");
     /** {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}. */
     public static final Pattern DEVICE = Pattern.compile("auto|cpu|gpu|gpu:(0|[1-9][0-9]{0,3})");

@@ -14,10 +14,12 @@ import org.vistabench.tensor.NdArrays;
  * @param features    F32 {@code [B, N, F]} encoder features
  * @param textIds     I64 {@code [B, T]}: prompt ids, pad at the image positions, answer ids, pad
  * @param mask        F32 {@code [B, T]} attention mask, 1 = real token (the image positions are real)
- * @param targets     I64 {@code [B, A]} the answer ids (0 where padded)
- * @param targetMask  F32 {@code [B, A]} 1 where {@code targets} is a real answer token
+ * @param targets     I64 {@code [B, A]} the ids after the prompt: each example's context then answer (0 where padded)
+ * @param targetMask  F32 {@code [B, A]} 1 where {@code targets} is a real answer token (0 over an example's context
+ *                    ids, {@link TrainExample#context()}, and over padding)
  * @param answerStart position whose logits predict the first answer token ({@code promptLength − 1})
  * @param tokens      real (unpadded) tokens in the batch
+ * @param answerTokens tokens that carry loss (the CE's denominator)
  */
 public record Batch(NDArray features, NDArray textIds, NDArray mask, NDArray targets, NDArray targetMask,
                     int imageStart, int imageTokens, int answerStart, int answerLength, long tokens,
@@ -42,6 +44,11 @@ public record Batch(NDArray features, NDArray textIds, NDArray mask, NDArray tar
         long answerTokens = 0;
         for (int r = 0; r < b; r++) {
             TrainExample ex = examples.get(picks[r]);
+            if (p == prompt.prefixIds().length + prompt.imageTokens() && ex.context() == 0) {
+                throw new IllegalArgumentException("example of feature row " + ex.featureRow() + " has no context, but"
+                        + " the prompt ends at the image: its first answer token has no text position to be predicted"
+                        + " from");
+            }
             rows[r] = ex.featureRow();
             long[] a = ex.answerIds();
             System.arraycopy(base, 0, ids, r * t, p);
@@ -53,11 +60,11 @@ public record Batch(NDArray features, NDArray textIds, NDArray mask, NDArray tar
                 mask[r * t + j] = 1f;
             }
             System.arraycopy(a, 0, targets, r * amax, a.length);
-            for (int j = 0; j < a.length; j++) {
+            for (int j = ex.context(); j < a.length; j++) {
                 tmask[r * amax + j] = 1f;
             }
             tokens += p + a.length;
-            answerTokens += a.length;
+            answerTokens += ex.lossTokens();
         }
         NDArray feats = source.batch(m, rows);
         if (feats.getShape().get(1) != prompt.imageTokens()) {

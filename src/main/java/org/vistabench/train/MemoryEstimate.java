@@ -24,7 +24,9 @@ import org.vistabench.model.vision.VisionConfig;
  *        + max(train step, held-out batch, feature extraction)
  * </pre>
  *
- * with B = {@code train.batch}, N the image tokens, T = N + {@value #TEXT_TOKENS} positions (the chat template,
+ * with B = {@code train.batch}, the micro-batch (one forward pass: gradient accumulation sums micro-batches' gradients
+ * into the projector's one gradient buffer and adds no activations; with {@code train.stages}, {@code train.batch} is
+ * the largest stage batch), N the image tokens, T = N + {@value #TEXT_TOKENS} positions (the chat template,
  * question and answer: the mini world's are 21, COCO captions with Gemma's tokenizer about 40), D, L, H, Hkv, hd, I, V
  * the LM's hidden size, layers, heads, kv heads, head dim, MLP width and vocabulary, W_l the width of the SAE at layer
  * l, S the cell's constrained layers, F the encoder's feature width:

@@ -19,14 +19,17 @@ import org.vistabench.io.AtomicFiles;
 
 /**
  * {@code trace.csv}: {@code step,ce,sae_loss.l<L>...,grad_norm,lr,tokens_per_s}, one row per optimizer step
- * (0-based). Rewritten atomically at every checkpoint and at the end, so it never holds a half row.
+ * (0-based, counted over the whole run). A run with {@code train.stages} has a {@code stage} column after
+ * {@code step} (the stage's name); a run without has none, so its file is as before. Rewritten atomically at every
+ * checkpoint and at the end, so it never holds a half row.
  */
 public final class TraceCsv {
     private TraceCsv() {
     }
 
     public static void write(Path file, List<Integer> layers, List<TraceRow> rows) {
-        List<String> header = new ArrayList<>(List.of("step", "ce"));
+        boolean staged = rows.stream().anyMatch(r -> r.stage() != null);
+        List<String> header = new ArrayList<>(staged ? List.of("step", "stage", "ce") : List.of("step", "ce"));
         for (int l : layers) {
             header.add("sae_loss.l" + l);
         }
@@ -37,6 +40,9 @@ public final class TraceCsv {
             for (TraceRow r : rows) {
                 List<String> v = new ArrayList<>();
                 v.add(Integer.toString(r.step()));
+                if (staged) {
+                    v.add(r.stage() == null ? "" : r.stage());
+                }
                 v.add(num(r.ce()));
                 for (int l : layers) {
                     Double s = r.sae().get(l);
@@ -70,7 +76,8 @@ public final class TraceCsv {
                 }
                 rows.add(new TraceRow(Integer.parseInt(rec.get("step")), Double.parseDouble(rec.get("ce")), sae,
                         Double.parseDouble(rec.get("grad_norm")), Double.parseDouble(rec.get("lr")),
-                        Double.parseDouble(rec.get("tokens_per_s"))));
+                        Double.parseDouble(rec.get("tokens_per_s")),
+                        rec.isMapped("stage") && !rec.get("stage").isEmpty() ? rec.get("stage") : null));
             }
         } catch (IOException | RuntimeException e) {
             throw new UncheckedIOException(new IOException(file + ": unreadable trace: " + e.getMessage(), e));

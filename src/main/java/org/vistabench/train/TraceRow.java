@@ -8,11 +8,18 @@ import java.util.TreeMap;
  *
  * @param sae normalised SAE term per constrained layer (empty for layer set none)
  * @param tokensPerSecond real tokens of the step / its wall time (a time: trace.csv is not a byte-identical table)
+ * @param stage the training stage's name when the run has {@code train.stages}; null otherwise
  */
 public record TraceRow(int step, double ce, SortedMap<Integer, Double> sae, double gradNorm, double lr,
-                       double tokensPerSecond) {
+                       double tokensPerSecond, String stage) {
     public TraceRow {
         sae = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(sae));
+    }
+
+    /** A row of a run without stages. */
+    public TraceRow(int step, double ce, SortedMap<Integer, Double> sae, double gradNorm, double lr,
+                    double tokensPerSecond) {
+        this(step, ce, sae, gradNorm, lr, tokensPerSecond, null);
     }
 
     public double saeMean() {

@@ -18,14 +18,26 @@ import org.vistabench.tensor.SafeTensorsWriter;
  * either the previous or the new checkpoint): the projector (HF LLaVA names), AdamW's moments
  * ({@code optimizer.m.<name>}, {@code optimizer.v.<name>}) and, as metadata, the steps done, AdamW's step count,
  * the data order (seed, epoch, position: the only random state of the loop) and the configuration fingerprint.
+ * A run with {@code train.stages} also records {@code stage}, the index of the stage the optimizer and data order
+ * belong to ({@code steps_done} counts over the whole run); a checkpoint without it is of stage 0.
  */
 public record TrainCheckpoint(int stepsDone, long optimizerSteps, long orderSeed, int epoch, int position,
-                              String fingerprint, Map<String, float[]> projector, Map<String, float[]> optimizer) {
+                              String fingerprint, Map<String, float[]> projector, Map<String, float[]> optimizer,
+                              int stage) {
     public static final String FILE = "checkpoint.safetensors";
     private static final String OPT = "optimizer.";
 
     public static void save(Path file, Projector p, AdamW opt, DataOrder order, int stepsDone, String fingerprint) {
+        save(file, p, opt, order, stepsDone, fingerprint, -1);
+    }
+
+    /** @param stage the stage index, or −1 for a run without stages (no {@code stage} metadata is written) */
+    public static void save(Path file, Projector p, AdamW opt, DataOrder order, int stepsDone, String fingerprint,
+                            int stage) {
         Map<String, String> md = new TreeMap<>();
+        if (stage >= 0) {
+            md.put("stage", Integer.toString(stage));
+        }
         md.put("steps_done", Integer.toString(stepsDone));
         md.put("optimizer_steps", Long.toString(opt.stepCount()));
         md.put("order_seed", Long.toString(order.seed()));
@@ -58,7 +70,8 @@ public record TrainCheckpoint(int stepsDone, long optimizerSteps, long orderSeed
             }
             return new TrainCheckpoint(intOf(file, md, "steps_done"), Long.parseLong(req(file, md, "optimizer_steps")),
                     Long.parseLong(req(file, md, "order_seed")), intOf(file, md, "order_epoch"),
-                    intOf(file, md, "order_position"), req(file, md, "config"), proj, opt);
+                    intOf(file, md, "order_position"), req(file, md, "config"), proj, opt,
+                    md.containsKey("stage") ? intOf(file, md, "stage") : 0);
         } catch (NumberFormatException e) {
             throw new VistaException(ExitCodes.CELL_FAILED, file + ": bad checkpoint metadata: " + e.getMessage(), e);
         }

@@ -21,7 +21,8 @@ import org.vistabench.tensor.NdArrays;
  * </pre>
  *
  * where r_L is the LM's residual stream after block L at the image positions and n_L the text-token mean squared
- * norm ({@link SaeConstraint}). CE is the mean over all real answer tokens of the batch (HF's −100-label mean). With
+ * norm ({@link SaeConstraint}). CE is the mean over all real answer tokens of the batch (HF's −100-label mean);
+ * an example's context tokens (its own question, {@link TrainExample#context()}) are fed but masked out of it. With
  * no constrained layers (layer set {@code none}) this is plain LLaVA stage-1 training. Every constant inside the
  * graph is an owned 0-d array ({@link NdArrays#scalar}): Java scalars captured by autograd gave wrong gradients.
  */
@@ -53,8 +54,13 @@ public final class VistaObjective {
         return vlm.embeddings(projector, b.textIds(), b.features(), b.imageStart());
     }
 
-    /** Forward pass and loss (call inside a GradientCollector to train). */
+    /** Forward pass and loss with this objective's λ (call inside a GradientCollector to train). */
     public Parts loss(Projector projector, Batch b) {
+        return loss(projector, b, this.lambda);
+    }
+
+    /** Forward pass and loss with weight {@code lambda} on the SAE term (a training stage's own λ). */
+    public Parts loss(Projector projector, Batch b, double lambda) {
         NDManager m = b.textIds().getManager();
         NDArray embeds = embeddings(projector, b);
         LmBackbone.Pass pass = lm.forward(embeds, b.mask(), constraints.keySet(), true);

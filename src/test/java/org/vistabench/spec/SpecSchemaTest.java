@@ -59,7 +59,10 @@ class SpecSchemaTest {
         Spec spec = SpecLoader.load(file, Map.of());
         assertEquals(new WorldSpec("mini", "tiny", 99L, tmp.resolve("worlds-cache").toAbsolutePath().normalize()),
                 spec.world());
-        assertEquals(new TrainSpec(50, 4, 5.0e-4, 5, 0.0, "linear", "bf16", "gpu:1", 25, 0.0, 0.01, 16),
+        // With stages, steps is the total of the stages given in steps and batch the largest micro-batch.
+        assertEquals(new TrainSpec(20, 4, 5.0e-4, 5, 0.0, "linear", "bf16", "gpu:1", 25, 0.0, 0.01, 16, 2, List.of(
+                new StageSpec("pretrain", "coco", 20, null, 1.0e-3, "cosine", 5, 0.03, 2, 4, 1.0, 0.0, 1.0),
+                new StageSpec("finetune", "coco", null, 2, 5.0e-4, "constant", 0, null, 4, 2, 0.0, 0.01, 0.0))),
                 spec.train());
         assertEquals("world:saes/labels.jsonl", spec.llms().get(0).saes().labels());
         assertEquals(new JudgeSpec("openai", "http://127.0.0.1:8000/v1", "judge-model", "JUDGE_KEY", 2.5, 1),

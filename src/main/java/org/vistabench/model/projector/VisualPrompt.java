@@ -14,13 +14,21 @@ import java.util.function.Function;
  *
  * @param padId the id put at image and padding positions of the id tensor (their embeddings are replaced or
  *              masked; any valid id works)
+ * @param perExample the prompt stops where each example's own question begins (fed as the example's no-loss
+ *                   context, {@code train.TrainExample.context}); its suffix (the shared text after the image) may
+ *                   then be empty, as when a tokenizer gives no id for the newline that separates image and question
  */
-public record VisualPrompt(long[] prefixIds, int imageTokens, long[] suffixIds, long padId) {
+public record VisualPrompt(long[] prefixIds, int imageTokens, long[] suffixIds, long padId, boolean perExample) {
+    /** A prompt with the whole question in it (the answer follows the suffix). */
+    public VisualPrompt(long[] prefixIds, int imageTokens, long[] suffixIds, long padId) {
+        this(prefixIds, imageTokens, suffixIds, padId, false);
+    }
+
     public VisualPrompt {
         if (imageTokens < 1) {
             throw new IllegalArgumentException("a visual prompt needs at least one image token, got " + imageTokens);
         }
-        if (suffixIds.length < 1) {
+        if (suffixIds.length < 1 && !perExample) {
             throw new IllegalArgumentException("the text after the image placeholder is empty: the first answer"
                     + " token needs a position to be predicted from");
         }
