@@ -11,6 +11,7 @@ import org.vistabench.golden.GoldenFit;
 import org.vistabench.run.MemoryCheck;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.MatrixExpander;
+import org.vistabench.spec.Overrides;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecError;
 import org.vistabench.spec.SpecException;
@@ -35,10 +36,15 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
             "  vistabench validate specs/mini.yaml         prints 'ok: <n> cells', exit 0",
             "  COCO_DIR=/data/coco vistabench validate specs/paper.yaml",
+            "  vistabench validate specs/mini.yaml --set train.steps=50",
             "", "Exit codes: 0 the spec is valid, 2 it is not (every error on stderr)."})
 public final class ValidateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "The spec file (YAML), see specs/README.md.")
     Path specFile;
+
+    @picocli.CommandLine.Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a spec value before it is checked, as 'run --set' does (repeatable).")
+    List<String> sets;
 
     @picocli.CommandLine.Spec
     CommandSpec command;
@@ -46,12 +52,14 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Spec spec;
+        Overrides overrides;
         try {
-            spec = SpecLoader.load(specFile);
+            overrides = Overrides.of(sets, null);
+            spec = SpecLoader.load(specFile, overrides);
         } catch (SpecException e) {
             return report(command.commandLine().getErr(), e);
         }
-        java.util.List<org.vistabench.spec.SpecError> files = SpecFiles.check(spec);
+        java.util.List<org.vistabench.spec.SpecError> files = overrides.relocate(SpecFiles.check(spec));
         if (!files.isEmpty()) {
             return report(command.commandLine().getErr(), new SpecException(files));
         }

@@ -6,6 +6,7 @@ import org.vistabench.cell.SpecFiles;
 import org.vistabench.golden.GoldenFit;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.MatrixExpander;
+import org.vistabench.spec.Overrides;
 import org.vistabench.spec.Shards;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecLoader;
@@ -22,8 +23,13 @@ public final class SpecLink {
      * label files ({@link SpecFiles}), before any cell runs.
      */
     public static Spec load(Path file) {
-        Spec spec = SpecLoader.load(file);
-        List<org.vistabench.spec.SpecError> files = SpecFiles.check(spec);
+        return load(file, Overrides.none());
+    }
+
+    /** {@link #load(Path)} with {@code --set} / {@code --limit}; a problem in an override names the argument. */
+    public static Spec load(Path file, Overrides overrides) {
+        Spec spec = SpecLoader.load(file, overrides);
+        List<org.vistabench.spec.SpecError> files = overrides.relocate(SpecFiles.check(spec));
         if (!files.isEmpty()) {
             throw new SpecException(files);
         }
