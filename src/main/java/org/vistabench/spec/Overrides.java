@@ -47,6 +47,9 @@ public final class Overrides {
     static final int BASE_LINE = 1 << 30;
 
     private static final Pattern SEGMENT = Pattern.compile("([A-Za-z0-9_-]+)((?:\\[[0-9]+\\])*)");
+    /** What an untagged YAML value resolves to; anything else (an explicit {@code !!python/...}) is refused. */
+    private static final java.util.Set<Tag> PLAIN_TAGS = java.util.Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL,
+            Tag.NULL, Tag.MAP, Tag.SEQ, Tag.TIMESTAMP);
     private static final Pattern INDEX = Pattern.compile("\\[([0-9]+)\\]");
 
     /** One step of a path: a mapping key, or a list index. */
@@ -340,7 +343,7 @@ public final class Overrides {
 
     /** The same tree with every node marked at {@code at} (so errors in it are found again by {@link #relocate}). */
     private static Node relocated(Node n, Mark at) {
-        if (!n.getTag().isSecondary()) {
+        if (!PLAIN_TAGS.contains(n.getTag())) {
             throw new YAMLException("tag " + n.getTag() + " is not allowed in a spec");
         }
         if (n instanceof ScalarNode s) {
