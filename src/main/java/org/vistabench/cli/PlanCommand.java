@@ -60,6 +60,10 @@ public final class PlanCommand implements Callable<Integer> {
             description = "Override a spec value before it is checked, as 'run --set' does (repeatable).")
     List<String> sets;
 
+    @picocli.CommandLine.Option(names = "--limit", paramLabel = "N",
+            description = "Cap the evaluation images at N, as 'run --limit' does.")
+    Integer limit;
+
     @picocli.CommandLine.Spec
     CommandSpec command;
 
@@ -71,7 +75,7 @@ public final class PlanCommand implements Callable<Integer> {
         }
         Spec spec;
         try {
-            spec = SpecLoader.load(specFile, Overrides.of(sets, null));
+            spec = SpecLoader.load(specFile, Overrides.of(sets, limit));
         } catch (SpecException e) {
             return ValidateCommand.report(command.commandLine().getErr(), e);
         }
@@ -156,7 +160,7 @@ public final class PlanCommand implements Callable<Integer> {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("spec", spec.name());
         doc.put("spec_sha256", spec.sha256());
-        List<String> overrides = Overrides.of(sets, null).canonical();
+        List<String> overrides = Overrides.of(sets, limit).canonical();
         if (!overrides.isEmpty()) {
             doc.put("overrides", overrides);   // with the sha256, the spec's identity as run.json records it
         }

@@ -46,6 +46,10 @@ public final class ValidateCommand implements Callable<Integer> {
             description = "Override a spec value before it is checked, as 'run --set' does (repeatable).")
     List<String> sets;
 
+    @picocli.CommandLine.Option(names = "--limit", paramLabel = "N",
+            description = "Cap the evaluation images at N, as 'run --limit' does.")
+    Integer limit;
+
     @picocli.CommandLine.Spec
     CommandSpec command;
 
@@ -54,7 +58,7 @@ public final class ValidateCommand implements Callable<Integer> {
         Spec spec;
         Overrides overrides;
         try {
-            overrides = Overrides.of(sets, null);
+            overrides = Overrides.of(sets, limit);
             spec = SpecLoader.load(specFile, overrides);
         } catch (SpecException e) {
             return report(command.commandLine().getErr(), e);
