@@ -112,6 +112,20 @@ public final class Overrides {
         return changes.isEmpty() && limit == null ? NONE : new Overrides(changes, limit);
     }
 
+    /** The overrides a {@code run.json} recorded ({@link #canonical()}), to load its spec as it was run. */
+    public static Overrides fromCanonical(List<String> canonical) {
+        List<String> sets = new ArrayList<>();
+        Integer limit = null;
+        for (String c : canonical) {
+            if (c.startsWith("--limit ")) {
+                limit = Integer.valueOf(c.substring("--limit ".length()).trim());
+            } else {
+                sets.add(c);
+            }
+        }
+        return of(sets, limit);
+    }
+
     public boolean isEmpty() {
         return changes.isEmpty() && limit == null;
     }

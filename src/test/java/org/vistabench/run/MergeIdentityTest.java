@@ -14,7 +14,9 @@ import org.vistabench.core.VistaException;
 import org.vistabench.io.Json;
 import org.vistabench.run.testing.TestSpecs;
 import org.vistabench.spec.Cell;
+import org.vistabench.spec.Overrides;
 import org.vistabench.spec.Spec;
+import org.vistabench.spec.SpecLoader;
 
 /** Issue #19: a folder's spec identity is the file's sha256, its overrides and its seeds; merge and resume keep it. */
 class MergeIdentityTest {
@@ -47,6 +49,22 @@ class MergeIdentityTest {
         // the same overrides resume
         run(spec, TestSpecs.cells(spec), out, List.of("train.steps=2"), true);
         assertEquals(12, ResultsStore.readDoneCells(out).size());
+    }
+
+    @Test
+    void checkFindsTheGoldenFileOfTheSpecAsItWasRunWithItsOverrides() throws Exception {
+        Path file = tmp.resolve("s.yaml");
+        Files.writeString(file, Files.readString(Path.of("specs/mini-tiny.yaml"))
+                .replace("golden: ../golden/mini-tiny.yaml", "golden: g1.yaml"));
+        Files.writeString(tmp.resolve("g1.yaml"), "claims: []\n");
+        Path g2 = Files.writeString(tmp.resolve("g2.yaml"), "claims: []\n");
+        Overrides o = Overrides.of(List.of("golden=g2.yaml"), null);
+        Spec spec = SpecLoader.load(file, o);
+        try (ResultsStore store = ResultsStore.open(tmp.resolve("a"), spec, o.canonical(), false, "run (test)")) {
+            store.rebuildTables();
+        }
+        assertEquals(g2.toAbsolutePath().normalize(), GoldenGate.goldenOf(tmp.resolve("a")).toAbsolutePath()
+                .normalize());
     }
 
     @Test

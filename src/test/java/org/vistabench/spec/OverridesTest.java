@@ -125,5 +125,9 @@ class OverridesTest {
         assertEquals(a, Overrides.of(List.of("metrics.qa.images=4", "train.steps=7"), 8));
         assertTrue(Overrides.of(List.of(), null).isEmpty());
         assertEquals(" --set 'train.steps=5' --limit 2", Overrides.of(List.of("train.steps=5"), 2).asArguments());
+        // what run.json records reads back as the same overrides
+        assertEquals(a, Overrides.fromCanonical(a.canonical()));
+        assertEquals(List.of("encoders[0].layer=-2"), Overrides.fromCanonical(List.of("encoders[0].layer=-2"))
+                .canonical());
     }
 }
