@@ -15,6 +15,7 @@ import org.vistabench.core.ExitCodes;
 import org.vistabench.io.Json;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.MatrixExpander;
+import org.vistabench.spec.Overrides;
 import org.vistabench.spec.Shards;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecException;
@@ -55,6 +56,14 @@ public final class PlanCommand implements Callable<Integer> {
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a spec value before it is checked, as 'run --set' does (repeatable).")
+    List<String> sets;
+
+    @picocli.CommandLine.Option(names = "--limit", paramLabel = "N",
+            description = "Cap the evaluation images at N, as 'run --limit' does.")
+    Integer limit;
+
     @picocli.CommandLine.Spec
     CommandSpec command;
 
@@ -66,7 +75,7 @@ public final class PlanCommand implements Callable<Integer> {
         }
         Spec spec;
         try {
-            spec = SpecLoader.load(specFile);
+            spec = SpecLoader.load(specFile, Overrides.of(sets, limit));
         } catch (SpecException e) {
             return ValidateCommand.report(command.commandLine().getErr(), e);
         }
@@ -151,6 +160,10 @@ public final class PlanCommand implements Callable<Integer> {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("spec", spec.name());
         doc.put("spec_sha256", spec.sha256());
+        List<String> overrides = Overrides.of(sets, limit).canonical();
+        if (!overrides.isEmpty()) {
+            doc.put("overrides", overrides);   // with the sha256, the spec's identity as run.json records it
+        }
         doc.put("shards", shards);
         doc.put("cells", list);
         try {

@@ -3,6 +3,7 @@ package org.vistabench.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToIntBiFunction;
@@ -15,6 +16,7 @@ import org.vistabench.run.Runner;
 import org.vistabench.run.Shard;
 import org.vistabench.run.SpecLink;
 import org.vistabench.spec.Cell;
+import org.vistabench.spec.Overrides;
 import org.vistabench.spec.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,6 +35,8 @@ import picocli.CommandLine;
             "                                            first of 4 shards (join: 'merge')",
             "  vistabench run specs/mini.yaml --cells '*__early__*'",
             "                                            only cells whose id matches",
+            "  vistabench run specs/mini.yaml --set train.steps=50 --limit 8",
+            "                                            a smoke run: shorter, fewer images",
             "", "Exit codes: 0 ok and all claims hold; 1 a golden claim failed; 2 spec or usage",
             "            error (or a cell would not fit in memory); 3 a cell failed to run",
             "            (the others still ran); 4 unexpected internal error; 143 stopped by",
@@ -65,6 +69,17 @@ public final class RunCommand implements Callable<Integer> {
                     + " memory available on this machine). Nothing is written when a cell is refused (exit 2).")
     Long maxMemory;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a spec value before it is checked, e.g. train.steps=50,"
+                    + " metrics.qa.images=4, encoders[0].layer=-2 (repeatable; recorded in run.json: a --resume or"
+                    + " merge must use the same).")
+    List<String> sets;
+
+    @Option(names = "--limit", paramLabel = "N",
+            description = "Cap the evaluation images at N: train.eval_images (also when 0 = all) and every"
+                    + " provider's 'images' (qa). Recorded like --set.")
+    Integer limit;
+
     @Option(names = "--no-progress", description = "No progress bars (cells, training, features, world build).")
     boolean noProgress;
 
@@ -78,6 +93,8 @@ public final class RunCommand implements Callable<Integer> {
 
     // The calls into other packages, as fields so that tests can run the command on hand-made specs.
     Function<Path, Spec> loader = SpecLink::load;
+    /** The loader under {@code --set} / {@code --limit} (tests that replace {@link #loader} run without overrides). */
+    BiFunction<Path, Overrides, Spec> overridingLoader = SpecLink::load;
     Function<Spec, List<Cell>> expander = SpecLink::expand;
     ToIntBiFunction<String, Integer> shardOf = SpecLink::shardOf;
     Supplier<List<MetricProvider>> providers = Runner::discover;
@@ -86,9 +103,11 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Overrides overrides = Overrides.of(sets, limit);
+        Function<Path, Spec> load = overrides.isEmpty() ? loader : p -> overridingLoader.apply(p, overrides);
         return RunJob.execute(new RunJob.Request(specFile, out, shard, cells, resume, allowMissing,
-                        progressBar && !noProgress, !noProgress, maxMemory),
-                new RunJob.Collaborators(judge == null ? loader : loader.andThen(s -> s.withJudgeKind(judge)),
+                        progressBar && !noProgress, !noProgress, maxMemory, overrides),
+                new RunJob.Collaborators(judge == null ? load : load.andThen(s -> s.withJudgeKind(judge)),
                         expander, shardOf, providers, golden),
                 command.commandLine().getOut());
     }

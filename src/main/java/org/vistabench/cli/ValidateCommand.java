@@ -11,6 +11,7 @@ import org.vistabench.golden.GoldenFit;
 import org.vistabench.run.MemoryCheck;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.MatrixExpander;
+import org.vistabench.spec.Overrides;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecError;
 import org.vistabench.spec.SpecException;
@@ -36,10 +37,19 @@ import picocli.CommandLine.Parameters;
             "  vistabench validate specs/mini.yaml         prints 'ok: <n> cells', exit 0",
             "  COCO_DIR=/data/coco vistabench validate specs/paper.yaml",
             "  vistabench validate --check-files specs/paper.yaml   all missing files",
+            "  vistabench validate specs/mini.yaml --set train.steps=50",
             "", "Exit codes: 0 the spec is valid, 2 it is not (every error on stderr)."})
 public final class ValidateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "The spec file (YAML), see specs/README.md.")
     Path specFile;
+
+    @picocli.CommandLine.Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a spec value before it is checked, as 'run --set' does (repeatable).")
+    List<String> sets;
+
+    @picocli.CommandLine.Option(names = "--limit", paramLabel = "N",
+            description = "Cap the evaluation images at N, as 'run --limit' does.")
+    Integer limit;
 
     @picocli.CommandLine.Option(names = "--check-files", description = {"Also resolve every file the cells will"
             + " read (model configs, tokenizers, every weight shard, each chosen SAE file, label files, data files)"
@@ -53,19 +63,21 @@ public final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         Spec spec;
         List<SpecError> missing = List.of();
+        Overrides overrides;
         try {
+            overrides = Overrides.of(sets, limit);
             if (checkFiles) {
-                SpecLoader.Loaded loaded = SpecLoader.loadListingMissingFiles(specFile);
+                SpecLoader.Loaded loaded = SpecLoader.loadListingMissingFiles(specFile, overrides);
                 spec = loaded.spec();
                 missing = loaded.missingFiles();
             } else {
-                spec = SpecLoader.load(specFile);
+                spec = SpecLoader.load(specFile, overrides);
             }
         } catch (SpecException e) {
             return report(command.commandLine().getErr(), e);
         }
         List<SpecError> files = new java.util.ArrayList<>(missing);
-        for (SpecError f : SpecFiles.check(spec, checkFiles)) {
+        for (SpecError f : overrides.relocate(SpecFiles.check(spec, checkFiles))) {
             if (missing.stream().noneMatch(m -> m.keyPath().equals(f.keyPath()))) {
                 files.add(f); // a data file the loader already listed is not listed twice
             }

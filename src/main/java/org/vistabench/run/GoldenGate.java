@@ -7,6 +7,7 @@ import org.vistabench.core.VistaException;
 import org.vistabench.golden.GoldenCheck;
 import org.vistabench.golden.GoldenReport;
 import org.vistabench.golden.GoldenReportWriter;
+import org.vistabench.spec.Overrides;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecLoader;
 
@@ -38,7 +39,8 @@ public final class GoldenGate {
             throw new VistaException(ExitCodes.USAGE, results + ": " + ResultsStore.MANIFEST + " says the run's spec was "
                     + specFile + ", which is not there from " + Path.of("").toAbsolutePath() + "; pass --golden FILE");
         }
-        Spec spec = SpecLoader.load(specFile);
+        // as it was run: a --set golden=... or a spec that validates only with its overrides
+        Spec spec = SpecLoader.load(specFile, Overrides.fromCanonical(m.spec().overrides()));
         if (spec.golden() == null) {
             throw new VistaException(ExitCodes.USAGE, specFile + " names no golden file; pass --golden FILE");
         }

@@ -85,7 +85,17 @@ public final class ResultsStore implements AutoCloseable {
      * @param command how this session is described in the manifest, e.g. {@code run --shard 0/3}
      */
     public static ResultsStore open(Path dir, Spec spec, boolean resume, String command) {
-        RunManifest fresh = new RunManifest(RunManifest.FORMAT, specCopy(spec), spec.seed(), spec.seeds(),
+        return open(dir, spec, List.of(), resume, command);
+    }
+
+    /**
+     * {@link #open(Path, Spec, boolean, String)} for a spec loaded with command-line overrides: they are recorded in
+     * {@code run.json} beside the file's sha256, and a folder holding the same spec with other overrides is refused.
+     *
+     * @param overrides the canonical overrides ({@code Overrides#canonical()}), empty for none
+     */
+    public static ResultsStore open(Path dir, Spec spec, List<String> overrides, boolean resume, String command) {
+        RunManifest fresh = new RunManifest(RunManifest.FORMAT, specCopy(spec, overrides), spec.seed(), spec.seeds(),
                 Provenance.git(Path.of("").toAbsolutePath()), Provenance.versions(), device(spec), List.of(),
                 Map.of(), List.of(), List.of());
         if (resume && readManifest(dir).isEmpty()) {
@@ -120,6 +130,11 @@ public final class ResultsStore implements AutoCloseable {
                 throw new VistaException(ExitCodes.USAGE, dir + " holds results of spec " + old.file() + " (sha256 "
                         + shortSha(old.sha256()) + "), not of " + fresh.spec().file() + " (sha256 " + shortSha(sha)
                         + "); results of different specs are never mixed: choose a new --out");
+            }
+            if (!old.overrides().equals(fresh.spec().overrides())) {
+                throw new VistaException(ExitCodes.USAGE, dir + " holds results of spec " + old.file() + " "
+                        + old.identity() + ", not " + fresh.spec().identity() + "; results of different overrides "
+                        + "are never mixed: repeat the same --set/--limit, or choose a new --out");
             }
             if (!resume) {
                 throw new VistaException(ExitCodes.USAGE, dir + " already holds a run of " + fresh.spec().file()
@@ -453,6 +468,10 @@ public final class ResultsStore implements AutoCloseable {
     }
 
     static RunManifest.SpecCopy specCopy(Spec spec) {
+        return specCopy(spec, List.of());
+    }
+
+    static RunManifest.SpecCopy specCopy(Spec spec, List<String> overrides) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(spec.file());
@@ -465,7 +484,7 @@ public final class ResultsStore implements AutoCloseable {
                     + shortSha(spec.sha256()) + " then, " + shortSha(sha) + " now)");
         }
         return new RunManifest.SpecCopy(spec.name(), spec.file().toString(), sha,
-                new String(bytes, StandardCharsets.UTF_8));
+                new String(bytes, StandardCharsets.UTF_8), overrides);
     }
 
     private static String device(Spec spec) {

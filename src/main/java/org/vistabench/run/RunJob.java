@@ -13,6 +13,7 @@ import org.vistabench.core.ExitCodes;
 import org.vistabench.core.StopRequest;
 import org.vistabench.eval.MetricProvider;
 import org.vistabench.spec.Cell;
+import org.vistabench.spec.Overrides;
 import org.vistabench.spec.Spec;
 
 /**
@@ -31,9 +32,19 @@ public final class RunJob {
      * @param progressBar the cells' progress bar
      * @param progress    false under {@code --no-progress}: no progress bars at all (cells, training, features, world)
      * @param maxMemory   {@code --max-memory} in bytes, or null for what the machine has available
+     * @param overrides   {@code --set} / {@code --limit}: already applied by the loader; recorded in run.json as part
+     *                    of the folder's spec identity
      */
     public record Request(Path specFile, Path out, Shard shard, String cells, boolean resume, boolean allowMissing,
-                          boolean progressBar, boolean progress, Long maxMemory) {
+                          boolean progressBar, boolean progress, Long maxMemory, Overrides overrides) {
+        public Request {
+            overrides = overrides == null ? Overrides.none() : overrides;
+        }
+
+        public Request(Path specFile, Path out, Shard shard, String cells, boolean resume, boolean allowMissing,
+                       boolean progressBar, boolean progress, Long maxMemory) {
+            this(specFile, out, shard, cells, resume, allowMissing, progressBar, progress, maxMemory, null);
+        }
     }
 
     /** The golden check as the run uses it (tests replace it). */
@@ -84,7 +95,7 @@ public final class RunJob {
             return run(r, c, spec, matrix, selected, runner, dir, stdout);
         } catch (StopRequest.Stopped s) {
             Request again = new Request(r.specFile(), dir, r.shard(), r.cells(), true, r.allowMissing(),
-                    r.progressBar(), r.progress(), r.maxMemory());
+                    r.progressBar(), r.progress(), r.maxMemory(), r.overrides());
             stdout.println("vistabench: " + s.getMessage() + "; continue with: vistabench " + describe(again)
                     + " --out " + dir);
             stdout.flush();
@@ -97,7 +108,8 @@ public final class RunJob {
         int total = matrix.size();
         int goldenExit = ExitCodes.OK;
         RunSummary summary;
-        try (ResultsStore store = ResultsStore.open(dir, spec, r.resume(), describe(r))) {
+        try (ResultsStore store = ResultsStore.open(dir, spec, r.overrides().canonical(), r.resume(),
+                describe(r))) {
             if (selected.isEmpty()) {
                 LOG.warn("shard {} holds none of the {} cells; the folder records an empty run", r.shard(), total);
             }
@@ -152,6 +164,6 @@ public final class RunJob {
         if (r.maxMemory() != null) {
             parts.add("--max-memory " + r.maxMemory());
         }
-        return String.join(" ", parts);
+        return String.join(" ", parts) + r.overrides().asArguments();
     }
 }

@@ -44,9 +44,30 @@ public record RunManifest(int format, SpecCopy spec, long seed, List<Long> seeds
         matrix = matrix == null ? List.of() : List.copyOf(new java.util.TreeSet<>(matrix));
     }
 
-    /** The spec as it was when the folder was first written. */
+    /**
+     * The spec as it was when the folder was first written. Its identity is {@code sha256} (the file's bytes) and
+     * {@code overrides} together: a resume or a merge must agree on both.
+     *
+     * @param overrides the command line's {@code --set} / {@code --limit} changes in canonical form
+     *                  ({@code org.vistabench.spec.Overrides#canonical()}); empty without overrides and in folders
+     *                  written before overrides existed
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record SpecCopy(String name, String file, String sha256, String text) {
+    public record SpecCopy(String name, String file, String sha256, String text, List<String> overrides) {
+        public SpecCopy {
+            overrides = overrides == null ? List.of() : List.copyOf(overrides);
+        }
+
+        public SpecCopy(String name, String file, String sha256, String text) {
+            this(name, file, sha256, text, List.of());
+        }
+
+        /** How the identity reads in messages: {@code sha256 0123456789ab} plus {@code --set ...} when any. */
+        public String identity() {
+            return "sha256 " + ResultsStore.shortSha(sha256) + (overrides.isEmpty() ? ", no --set"
+                    : ", with " + String.join(" ", overrides.stream().map(o -> o.startsWith("--") ? o
+                            : "--set " + o).toList()));
+        }
     }
 
     /**

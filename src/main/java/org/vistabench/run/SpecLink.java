@@ -6,6 +6,7 @@ import org.vistabench.cell.SpecFiles;
 import org.vistabench.golden.GoldenFit;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.MatrixExpander;
+import org.vistabench.spec.Overrides;
 import org.vistabench.spec.Shards;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecLoader;
@@ -22,9 +23,14 @@ public final class SpecLink {
      * label files, weight shards and data files ({@link SpecFiles#check(Spec, boolean)}), before any cell runs.
      */
     public static Spec load(Path file) {
-        Spec spec = SpecLoader.load(file);
+        return load(file, Overrides.none());
+    }
+
+    /** {@link #load(Path)} with {@code --set} / {@code --limit}; a problem in an override names the argument. */
+    public static Spec load(Path file, Overrides overrides) {
+        Spec spec = SpecLoader.load(file, overrides);
         // the deep check (every file a cell reads) is stat calls only: cheap next to a failed cell hours in
-        List<org.vistabench.spec.SpecError> files = SpecFiles.check(spec, true);
+        List<org.vistabench.spec.SpecError> files = overrides.relocate(SpecFiles.check(spec, true));
         if (!files.isEmpty()) {
             throw new SpecException(files);
         }

@@ -193,7 +193,10 @@ class RunCliTest {
         assertTrue(e.toString().contains("--shard 3/2"), e.toString());
     }
 
-    /** Issue #20 point 3: merging 2 of 3 shards names the cells no input holds and exits 3 (0 with --allow-partial). */
+    /**
+     * Issues #20 point 3 and #19: merging 2 of 3 shards names the cells no input holds and exits 1 (0 with
+     * --allow-missing, or its old name --allow-partial).
+     */
     @Test
     void mergeOfTwoOfThreeShardsNamesTheMissingCells() throws Exception {
         Spec spec = spec(TestSpecs.fakeParams(0, null, null), null);
@@ -205,7 +208,7 @@ class RunCliTest {
         assertFalse(third.isEmpty());
         StringWriter mo = new StringWriter();
         StringWriter me = new StringWriter();
-        assertEquals(ExitCodes.CELL_FAILED, Main.execute(new PrintWriter(mo), new PrintWriter(me), "merge",
+        assertEquals(ExitCodes.CLAIM_FAILED, Main.execute(new PrintWriter(mo), new PrintWriter(me), "merge",
                 tmp.resolve("s0").toString(), tmp.resolve("s1").toString(), "--out", tmp.resolve("m").toString()),
                 me.toString());
         assertTrue(mo.toString().contains(third.size() + " of 12 cells of the spec are not done"), mo.toString());
@@ -214,6 +217,9 @@ class RunCliTest {
         }
         assertEquals(0, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(me), "merge",
                 tmp.resolve("s0").toString(), tmp.resolve("s1").toString(), "--out", tmp.resolve("m2").toString(),
+                "--allow-missing"), me.toString());
+        assertEquals(0, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(me), "merge",
+                tmp.resolve("s0").toString(), tmp.resolve("s1").toString(), "--out", tmp.resolve("m3").toString(),
                 "--allow-partial"), me.toString());
         // the third shard completes it
         StringWriter all = new StringWriter();
