@@ -298,6 +298,21 @@ public final class CocoDataset {
      */
     public java.util.SortedMap<String, boolean[]> categoryPatchMasks(long imageId, int cols, int rows, double minCover) {
         CocoImage im = require(imageId);
+        return categoryPatchMasks(imageId, cols, rows, minCover, 0, 0, im.width(), im.height());
+    }
+
+    /**
+     * As {@link #categoryPatchMasks(long, int, int, double)}, with the grid laid over the region {@code [x0, x0 + w)
+     * × [y0, y0 + h)} of the image instead of the whole image (the part an encoder sees after a crop); pixels outside
+     * the region are not counted.
+     */
+    public java.util.SortedMap<String, boolean[]> categoryPatchMasks(long imageId, int cols, int rows, double minCover,
+                                                                     int x0, int y0, int w, int h) {
+        CocoImage im = require(imageId);
+        if (x0 < 0 || y0 < 0 || w <= 0 || h <= 0 || x0 + w > im.width() || y0 + h > im.height()) {
+            throw new IllegalArgumentException("region " + x0 + "," + y0 + " " + w + "x" + h + " is not inside image "
+                    + imageId + " (" + im.width() + "x" + im.height() + ")");
+        }
         java.util.SortedMap<String, boolean[]> pixels = new java.util.TreeMap<>();
         for (CocoAnnotation a : annotations(imageId)) {
             boolean[] m = mask(a);
@@ -307,10 +322,10 @@ public final class CocoDataset {
                 u[i] |= m[i];
             }
         }
-        int[] area = onPatches(null, im, cols, rows);
+        int[] area = onPatches(null, im.width(), cols, rows, x0, y0, w, h);
         java.util.SortedMap<String, boolean[]> out = new java.util.TreeMap<>();
         pixels.forEach((cat, m) -> {
-            int[] covered = onPatches(m, im, cols, rows);
+            int[] covered = onPatches(m, im.width(), cols, rows, x0, y0, w, h);
             boolean[] in = new boolean[cols * rows];
             for (int p = 0; p < in.length; p++) {
                 in[p] = covered[p] > 0 && covered[p] >= minCover * area[p];
@@ -322,12 +337,15 @@ public final class CocoDataset {
 
     /** Pixels of {@code mask} (null: every pixel) on each patch of a {@code cols x rows} grid over the image. */
     private static int[] onPatches(boolean[] mask, CocoImage im, int cols, int rows) {
-        int w = im.width();
-        int h = im.height();
+        return onPatches(mask, im.width(), cols, rows, 0, 0, im.width(), im.height());
+    }
+
+    /** The same over the region {@code [x0, x0 + w) × [y0, y0 + h)} of an image {@code stride} pixels wide. */
+    private static int[] onPatches(boolean[] mask, int stride, int cols, int rows, int x0, int y0, int w, int h) {
         int[] out = new int[cols * rows];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                if (mask == null || mask[y * w + x]) {
+                if (mask == null || mask[(y0 + y) * stride + x0 + x]) {
                     out[(y * rows / h) * cols + x * cols / w]++;
                 }
             }
