@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * @param eval          the held-out split (COCO val2017), or null: then {@code testFraction} of the training
  *                      split's images, picked by a hash of the image id, are held out
- * @param testFraction  the held-out fraction when {@code eval} is null, in (0, 1); default {@value #DEFAULT_TEST_FRACTION}
+ * @param testFraction  the held-out fraction when {@code eval} is null, in (0, 1); default
+ *                      {@value #DEFAULT_TEST_FRACTION}
  * @param badImages     {@code fail} (default) or {@code skip}
  * @param conversations LLaVA conversation sets by name (the split name), ordered as in the file
  */
