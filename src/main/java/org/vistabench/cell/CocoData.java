@@ -72,10 +72,10 @@ import org.vistabench.spec.DataSpec;
  * about the same present category ({@code How many <plural> are in the image?}, answered in digits as VQA does)
  * unless that category has a crowd annotation (its count is unknown).
  *
- * <p><b>Memory.</b> {@link CocoDataset} reads each instances json as a Jackson tree (for train2017's ~450 MB file a
- * peak of several GB of heap while loading) and then keeps per image its metadata, per annotation its bbox, area
- * and polygons or RLE counts, and all captions — about 1–2 GB for train2017. Conversation sets keep per record only
- * its image path, first question and first answer (see {@link LlavaConversations}).
+ * <p><b>Memory.</b> {@link CocoDataset} streams each json (no tree of a whole file) and keeps per image its
+ * metadata, per annotation its bbox, area and polygons or RLE counts, and all captions: about 1–2 GB of heap for
+ * train2017 (118k images, 860k annotations). Conversation sets keep per record only its image path, first question
+ * and first answer (see {@link LlavaConversations}).
  *
  * <p>{@link #id()} is {@code coco:} + the first 16 hex digits of a SHA-256 over the contents of the instances,
  * captions and conversation json files, the image folders' absolute paths and this class's image rule version:
