@@ -73,8 +73,9 @@ import org.vistabench.spec.DataSpec;
  * unless that category has a crowd annotation (its count is unknown).
  *
  * <p><b>Memory.</b> {@link CocoDataset} streams each json (no tree of a whole file) and keeps per image its
- * metadata, per annotation its bbox, area and polygons or RLE counts, and all captions: about 1–2 GB of heap for
- * train2017 (118k images, 860k annotations). Conversation sets keep per record only its image path, first question
+ * metadata, per annotation its bbox, area and polygons or RLE counts, and all captions: for train2017 (118k
+ * images, 860k annotations) an estimated 1–2 GB of heap (not measured). Conversation sets keep per record only its
+ * image path, first question
  * and first answer (see {@link LlavaConversations}).
  *
  * <p>{@link #id()} is {@code coco:} + the first 16 hex digits of a SHA-256 over the contents of the instances,

@@ -60,7 +60,8 @@ public final class CocoDataset {
      * (and captions' and questions' {@code annotations}/{@code questions}) lists are read one element at a time, so
      * no tree of a whole file is built (train2017's instances json is ~450 MB). Held in memory afterwards: per image
      * its id, file name and size; per annotation its ids, bbox, area, crowd flag, attributes and its polygons (as
-     * {@code double[]}) or RLE counts; every caption and question. For train2017 that is about 1–2 GB of heap.
+     * {@code double[]}) or RLE counts; every caption and question. For train2017 that is an estimated 1–2 GB of heap
+     * (not measured).
      *
      * @param captionsJson may be null (no captions)
      * @param questionsJson may be null (no questions)
