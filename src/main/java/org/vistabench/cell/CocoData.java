@@ -75,8 +75,7 @@ import org.vistabench.spec.DataSpec;
  * <p><b>Memory.</b> {@link CocoDataset} streams each json (no tree of a whole file) and keeps per image its
  * metadata, per annotation its bbox, area and polygons or RLE counts, and all captions: for train2017 (118k
  * images, 860k annotations) an estimated 1–2 GB of heap (not measured). Conversation sets keep per record only its
- * image path, first question
- * and first answer (see {@link LlavaConversations}).
+ * image path, first question and first answer (see {@link LlavaConversations}).
  *
  * <p>{@link #id()} is {@code coco:} + the first 16 hex digits of a SHA-256 over the contents of the instances,
  * captions and conversation json files, the image folders' absolute paths and this class's image rule version:
