@@ -16,9 +16,11 @@ final class DataBundles {
         if (spec.world() != null) {
             return new WorldData(world(ctx));
         }
-        throw new VistaException(ExitCodes.USAGE, spec.file() + ": the train and caption providers need train/test"
-                + " splits with object annotations and the object question; only world: specs provide them so far"
-                + " (COCO-format data: specs are not wired into these providers yet)");
+        if (spec.data() != null) {
+            return CocoData.open(spec.data());
+        }
+        throw new VistaException(ExitCodes.USAGE, spec.file() + ": expected a world or a data section, found"
+                + " neither");
     }
 
     /** The spec's mini world, built or verified once per run. */

@@ -1,6 +1,9 @@
 package org.vistabench.data;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -23,8 +26,9 @@ import org.vistabench.io.Json;
 
 /**
  * A COCO-format dataset: an image folder, an instances json (bbox + polygon or RLE segmentation), optionally a
- * captions json and a question file. Read eagerly and validated: a dangling image id, an unknown category or a
- * missing image file is an error that names the file and the id. Lists keep the files' order.
+ * captions json and a question file. Read eagerly (streamed, see {@link #load}) and validated: a dangling image id,
+ * an unknown category or a missing image file is an error that names the file and the id. Lists keep the files'
+ * order.
  */
 public final class CocoDataset {
     private final Path imagesDir;
@@ -52,93 +56,62 @@ public final class CocoDataset {
     }
 
     /**
+     * Reads the files with Jackson's streaming parser: the {@code images}, {@code categories}, {@code annotations}
+     * (and captions' and questions' {@code annotations}/{@code questions}) lists are read one element at a time, so
+     * no tree of a whole file is built (train2017's instances json is ~450 MB). Held in memory afterwards: per image
+     * its id, file name and size; per annotation its ids, bbox, area, crowd flag, attributes and its polygons (as
+     * {@code double[]}) or RLE counts; every caption and question. For train2017 that is an estimated 1–2 GB of heap
+     * (not measured).
+     *
      * @param captionsJson may be null (no captions)
      * @param questionsJson may be null (no questions)
      */
     public static CocoDataset load(Path imagesDir, Path instancesJson, Path captionsJson, Path questionsJson) {
-        JsonNode inst = read(instancesJson);
         List<CocoImage> images = new ArrayList<>();
         Map<Long, CocoImage> byId = new LinkedHashMap<>();
-        for (JsonNode im : array(inst, "images", instancesJson)) {
-            CocoImage ci = new CocoImage(im.path("id").asLong(), text(im, "file_name", instancesJson),
-                    im.path("width").asInt(), im.path("height").asInt());
-            images.add(ci);
-            byId.put(ci.id(), ci);
-        }
         Map<Integer, CocoCategory> cats = new TreeMap<>();
-        for (JsonNode c : array(inst, "categories", instancesJson)) {
-            cats.put(c.path("id").asInt(), new CocoCategory(c.path("id").asInt(), text(c, "name", instancesJson),
-                    c.path("supercategory").asText("")));
-        }
+        List<CocoAnnotation> parsed = new ArrayList<>();
+        JsonNode inst = stream(instancesJson, Map.of(
+                "images", im -> {
+                    CocoImage ci = new CocoImage(im.path("id").asLong(), text(im, "file_name", instancesJson),
+                            im.path("width").asInt(), im.path("height").asInt());
+                    images.add(ci);
+                    byId.put(ci.id(), ci);
+                },
+                "categories", c -> cats.put(c.path("id").asInt(), new CocoCategory(c.path("id").asInt(),
+                        text(c, "name", instancesJson), c.path("supercategory").asText(""))),
+                "annotations", a -> parsed.add(annotation(a))));
+        array(inst, "images", instancesJson);
+        array(inst, "categories", instancesJson);
+        array(inst, "annotations", instancesJson);
+        // Checked after reading: COCO files list categories after annotations.
         Map<Long, List<CocoAnnotation>> anns = new LinkedHashMap<>();
-        for (JsonNode a : array(inst, "annotations", instancesJson)) {
-            long imageId = a.path("image_id").asLong();
-            CocoImage im = byId.get(imageId);
-            if (im == null) {
-                throw new VistaException(ExitCodes.USAGE, instancesJson + ": annotation " + a.path("id").asLong()
-                        + ": image_id " + imageId + " is not in images");
+        for (CocoAnnotation a : parsed) {
+            if (!byId.containsKey(a.imageId())) {
+                throw new VistaException(ExitCodes.USAGE, instancesJson + ": annotation " + a.id()
+                        + ": image_id " + a.imageId() + " is not in images");
             }
-            int cat = a.path("category_id").asInt();
-            if (!cats.containsKey(cat)) {
-                throw new VistaException(ExitCodes.USAGE, instancesJson + ": annotation " + a.path("id").asLong()
-                        + ": category_id " + cat + " is not in categories");
+            if (!cats.containsKey(a.categoryId())) {
+                throw new VistaException(ExitCodes.USAGE, instancesJson + ": annotation " + a.id()
+                        + ": category_id " + a.categoryId() + " is not in categories");
             }
-            double[] bbox = new double[4];
-            for (int i = 0; i < 4; i++) {
-                bbox[i] = a.path("bbox").path(i).asDouble();
-            }
-            List<double[]> polys = null;
-            Rle rle = null;
-            JsonNode seg = a.path("segmentation");
-            if (seg.isArray()) {
-                polys = new ArrayList<>();
-                for (JsonNode p : seg) {
-                    double[] xy = new double[p.size()];
-                    for (int i = 0; i < xy.length; i++) {
-                        xy[i] = p.get(i).asDouble();
-                    }
-                    polys.add(xy);
-                }
-            } else if (seg.isObject()) {
-                int h = seg.path("size").path(0).asInt();
-                int w = seg.path("size").path(1).asInt();
-                JsonNode counts = seg.path("counts");
-                if (counts.isTextual()) {
-                    rle = Rle.fromCompressed(counts.asText(), h, w);
-                } else {
-                    int[] c = new int[counts.size()];
-                    for (int i = 0; i < c.length; i++) {
-                        c[i] = counts.get(i).asInt();
-                    }
-                    rle = new Rle(h, w, c);
-                }
-            }
-            Map<String, String> attrs = new TreeMap<>();
-            JsonNode at = a.path("attributes");
-            for (Iterator<Map.Entry<String, JsonNode>> it = at.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                attrs.put(e.getKey(), e.getValue().asText());
-            }
-            anns.computeIfAbsent(imageId, k -> new ArrayList<>()).add(new CocoAnnotation(a.path("id").asLong(), imageId,
-                    cat, bbox, a.path("area").asDouble(), a.path("iscrowd").asInt(), polys, rle,
-                    Collections.unmodifiableMap(attrs)));
+            anns.computeIfAbsent(a.imageId(), k -> new ArrayList<>()).add(a);
         }
         Map<Long, List<String>> caps = new LinkedHashMap<>();
         if (captionsJson != null) {
-            JsonNode c = read(captionsJson);
-            for (JsonNode a : array(c, "annotations", captionsJson)) {
+            JsonNode c = stream(captionsJson, Map.of("annotations", a -> {
                 long imageId = a.path("image_id").asLong();
                 if (!byId.containsKey(imageId)) {
                     throw new VistaException(ExitCodes.USAGE, captionsJson + ": caption " + a.path("id").asLong()
                             + ": image_id " + imageId + " is not in " + instancesJson.getFileName());
                 }
                 caps.computeIfAbsent(imageId, k -> new ArrayList<>()).add(text(a, "caption", captionsJson));
-            }
+            }));
+            array(c, "annotations", captionsJson);
         }
         Map<Long, List<CocoQuestion>> qs = new LinkedHashMap<>();
         if (questionsJson != null) {
-            JsonNode q = read(questionsJson);
-            for (JsonNode a : array(q, "questions", questionsJson)) {
+            JsonNode q = stream(questionsJson, Map.of("questions", a -> {
                 long imageId = a.path("image_id").asLong();
                 if (!byId.containsKey(imageId)) {
                     throw new VistaException(ExitCodes.USAGE, questionsJson + ": question " + a.path("id").asLong()
@@ -147,14 +120,90 @@ public final class CocoDataset {
                 qs.computeIfAbsent(imageId, k -> new ArrayList<>()).add(new CocoQuestion(a.path("id").asLong(),
                         imageId, a.path("type").asText(""), text(a, "question", questionsJson),
                         text(a, "answer", questionsJson)));
-            }
+            }));
+            array(q, "questions", questionsJson);
         }
         return new CocoDataset(imagesDir, images, cats, anns, caps, qs);
     }
 
-    private static JsonNode read(Path file) {
-        try {
-            return Json.MAPPER.readTree(file.toFile());
+    private static CocoAnnotation annotation(JsonNode a) {
+        long imageId = a.path("image_id").asLong();
+        int cat = a.path("category_id").asInt();
+        double[] bbox = new double[4];
+        for (int i = 0; i < 4; i++) {
+            bbox[i] = a.path("bbox").path(i).asDouble();
+        }
+        List<double[]> polys = null;
+        Rle rle = null;
+        JsonNode seg = a.path("segmentation");
+        if (seg.isArray()) {
+            polys = new ArrayList<>();
+            for (JsonNode p : seg) {
+                double[] xy = new double[p.size()];
+                for (int i = 0; i < xy.length; i++) {
+                    xy[i] = p.get(i).asDouble();
+                }
+                polys.add(xy);
+            }
+        } else if (seg.isObject()) {
+            int h = seg.path("size").path(0).asInt();
+            int w = seg.path("size").path(1).asInt();
+            JsonNode counts = seg.path("counts");
+            if (counts.isTextual()) {
+                rle = Rle.fromCompressed(counts.asText(), h, w);
+            } else {
+                int[] c = new int[counts.size()];
+                for (int i = 0; i < c.length; i++) {
+                    c[i] = counts.get(i).asInt();
+                }
+                rle = new Rle(h, w, c);
+            }
+        }
+        Map<String, String> attrs = new TreeMap<>();
+        JsonNode at = a.path("attributes");
+        for (Iterator<Map.Entry<String, JsonNode>> it = at.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            attrs.put(e.getKey(), e.getValue().asText());
+        }
+        return new CocoAnnotation(a.path("id").asLong(), imageId, cat, bbox, a.path("area").asDouble(),
+                a.path("iscrowd").asInt(), polys, rle, Collections.unmodifiableMap(attrs));
+    }
+
+    /**
+     * The file's top-level object with the lists named in {@code each} fed to their handler one element (a small
+     * tree) at a time and left empty in the returned object; other values are kept whole. A top level that is not
+     * an object is returned as read.
+     */
+    private static JsonNode stream(Path file, Map<String, java.util.function.Consumer<JsonNode>> each) {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(file.toFile())) {
+            JsonToken t = p.nextToken();
+            if (t != JsonToken.START_OBJECT) {
+                JsonNode whole = t == null ? Json.MAPPER.missingNode() : Json.MAPPER.readTree(p);
+                if (p.nextToken() != null) {
+                    throw new VistaException(ExitCodes.USAGE, file + ": cannot read COCO json: trailing content"
+                            + " after the top-level value");
+                }
+                return whole == null ? Json.MAPPER.missingNode() : whole;
+            }
+            ObjectNode root = Json.MAPPER.createObjectNode();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                JsonToken v = p.nextToken();
+                java.util.function.Consumer<JsonNode> handler = each.get(key);
+                if (handler != null && v == JsonToken.START_ARRAY) {
+                    root.putArray(key);
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        handler.accept(Json.MAPPER.readTree(p));
+                    }
+                } else {
+                    root.set(key, Json.MAPPER.readTree(p));
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new VistaException(ExitCodes.USAGE, file + ": cannot read COCO json: trailing content after"
+                        + " the top-level object");
+            }
+            return root;
         } catch (IOException e) {
             throw new VistaException(ExitCodes.USAGE, file + ": cannot read COCO json: " + Json.why(e), e);
         }
@@ -298,6 +347,21 @@ public final class CocoDataset {
      */
     public java.util.SortedMap<String, boolean[]> categoryPatchMasks(long imageId, int cols, int rows, double minCover) {
         CocoImage im = require(imageId);
+        return categoryPatchMasks(imageId, cols, rows, minCover, 0, 0, im.width(), im.height());
+    }
+
+    /**
+     * As {@link #categoryPatchMasks(long, int, int, double)}, with the grid laid over the region {@code [x0, x0 + w)
+     * × [y0, y0 + h)} of the image instead of the whole image (the part an encoder sees after a crop); pixels outside
+     * the region are not counted.
+     */
+    public java.util.SortedMap<String, boolean[]> categoryPatchMasks(long imageId, int cols, int rows, double minCover,
+                                                                     int x0, int y0, int w, int h) {
+        CocoImage im = require(imageId);
+        if (x0 < 0 || y0 < 0 || w <= 0 || h <= 0 || x0 + w > im.width() || y0 + h > im.height()) {
+            throw new IllegalArgumentException("region " + x0 + "," + y0 + " " + w + "x" + h + " is not inside image "
+                    + imageId + " (" + im.width() + "x" + im.height() + ")");
+        }
         java.util.SortedMap<String, boolean[]> pixels = new java.util.TreeMap<>();
         for (CocoAnnotation a : annotations(imageId)) {
             boolean[] m = mask(a);
@@ -307,10 +371,10 @@ public final class CocoDataset {
                 u[i] |= m[i];
             }
         }
-        int[] area = onPatches(null, im, cols, rows);
+        int[] area = onPatches(null, im.width(), cols, rows, x0, y0, w, h);
         java.util.SortedMap<String, boolean[]> out = new java.util.TreeMap<>();
         pixels.forEach((cat, m) -> {
-            int[] covered = onPatches(m, im, cols, rows);
+            int[] covered = onPatches(m, im.width(), cols, rows, x0, y0, w, h);
             boolean[] in = new boolean[cols * rows];
             for (int p = 0; p < in.length; p++) {
                 in[p] = covered[p] > 0 && covered[p] >= minCover * area[p];
@@ -322,12 +386,15 @@ public final class CocoDataset {
 
     /** Pixels of {@code mask} (null: every pixel) on each patch of a {@code cols x rows} grid over the image. */
     private static int[] onPatches(boolean[] mask, CocoImage im, int cols, int rows) {
-        int w = im.width();
-        int h = im.height();
+        return onPatches(mask, im.width(), cols, rows, 0, 0, im.width(), im.height());
+    }
+
+    /** The same over the region {@code [x0, x0 + w) × [y0, y0 + h)} of an image {@code stride} pixels wide. */
+    private static int[] onPatches(boolean[] mask, int stride, int cols, int rows, int x0, int y0, int w, int h) {
         int[] out = new int[cols * rows];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                if (mask == null || mask[y * w + x]) {
+                if (mask == null || mask[(y0 + y) * stride + x0 + x]) {
                     out[(y * rows / h) * cols + x * cols / w]++;
                 }
             }

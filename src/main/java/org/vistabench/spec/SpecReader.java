@@ -126,17 +126,73 @@ final class SpecReader {
         if (m == null) {
             return null;
         }
+        DataSpec.Split train = split(m, "data");
+        DataSpec.Split eval = null;
+        if (m.get("eval") != null) {
+            Entries e = r.mapping(m.get("eval"), "data.eval", SpecSchema.KEYS.get("data.eval"));
+            eval = e == null ? null : split(e, "data.eval");
+        }
+        double testFraction = DataSpec.DEFAULT_TEST_FRACTION;
+        if (m.get("test_fraction") != null) {
+            if (m.get("eval") != null) {
+                r.error(m.get("test_fraction"), "data.test_fraction", "expected no test_fraction next to eval (the "
+                        + "held-out split is eval's images), got " + NodeReader.describe(m.get("test_fraction")));
+            } else {
+                Double f = r.number(m.get("test_fraction"), "data.test_fraction", "a fraction in (0, 1)",
+                        x -> x > 0 && x < 1);
+                testFraction = f == null ? testFraction : f;
+            }
+        }
+        String badImages = m.get("bad_images") == null ? DataSpec.FAIL
+                : r.choice(m.get("bad_images"), "data.bad_images", SpecSchema.BAD_IMAGES);
+        Map<String, DataSpec.Conversations> conversations = new LinkedHashMap<>();
+        if (m.get("conversations") != null) {
+            Entries c = r.mapping(m.get("conversations"), "data.conversations", null);
+            if (c != null) {
+                for (String name : c.byKey().keySet()) {
+                    String p = "data.conversations." + name;
+                    if (SpecSchema.SPLITS.contains(name)) {
+                        r.error(c.keyNode(name), p, "expected a conversation set name other than "
+                                + String.join(", ", SpecSchema.SPLITS) + " (those are the COCO splits), got " + name);
+                        continue;
+                    }
+                    if (!SpecSchema.ID.matcher(name).matches()) {
+                        r.error(c.keyNode(name), p, "expected a name of letters, digits and . _ - (it names a split),"
+                                + " got " + name);
+                        continue;
+                    }
+                    Entries cm = r.mapping(c.get(name), p, SpecSchema.KEYS.get("data.conversations.<name>"));
+                    if (cm == null) {
+                        continue;
+                    }
+                    Path json = r.required(cm, "json", "a LLaVA conversation json")
+                            ? values.localPath(cm.get("json"), p + ".json") : null;
+                    Path images = r.required(cm, "images", "the folder its image paths are relative to")
+                            ? values.localPath(cm.get("images"), p + ".images") : null;
+                    json = exists(cm.get("json"), p + ".json", json, false, "an existing LLaVA conversation json");
+                    images = exists(cm.get("images"), p + ".images", images, true, "an existing image folder");
+                    conversations.put(name, new DataSpec.Conversations(json, images));
+                }
+            }
+        }
+        return new DataSpec(train.images(), train.instances(), train.captions(), eval, testFraction, badImages,
+                conversations);
+    }
+
+    /** images, instances and captions of a COCO-format split, each required and existing. */
+    private DataSpec.Split split(Entries m, String at) {
         Path images = r.required(m, "images", "the image folder")
-                ? values.localPath(m.get("images"), "data.images") : null;
+                ? values.localPath(m.get("images"), at + ".images") : null;
         Path instances = r.required(m, "instances", "a COCO instances json")
-                ? values.localPath(m.get("instances"), "data.instances") : null;
+                ? values.localPath(m.get("instances"), at + ".instances") : null;
         Path captions = r.required(m, "captions", "a COCO captions json")
-                ? values.localPath(m.get("captions"), "data.captions") : null;
+                ? values.localPath(m.get("captions"), at + ".captions") : null;
         // Nothing trains without its data: a path that points nowhere is a spec error now, not 63 failed cells later.
-        images = exists(m.get("images"), "data.images", images, true, "an existing image folder");
-        instances = exists(m.get("instances"), "data.instances", instances, false, "an existing COCO instances json");
-        captions = exists(m.get("captions"), "data.captions", captions, false, "an existing COCO captions json");
-        return new DataSpec(images, instances, captions);
+        images = exists(m.get("images"), at + ".images", images, true, "an existing image folder");
+        instances = exists(m.get("instances"), at + ".instances", instances, false,
+                "an existing COCO instances json");
+        captions = exists(m.get("captions"), at + ".captions", captions, false, "an existing COCO captions json");
+        return new DataSpec.Split(images, instances, captions);
     }
 
     private Path exists(Node n, String key, Path p, boolean folder, String expected) {

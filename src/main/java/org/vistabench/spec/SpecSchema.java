@@ -24,7 +24,11 @@ public final class SpecSchema {
         k.put("", List.of("name", "seed", "seeds", "world", "data", "encoders", "llms", "sae_layer_sets", "controls",
                 "train", "metrics", "golden", "matrix", "judge"));
         k.put("world", List.of("kind", "scale", "seed", "cache"));
-        k.put("data", List.of("images", "instances", "captions"));
+        k.put("data", List.of("images", "instances", "captions", "eval", "test_fraction", "bad_images",
+                "conversations"));
+        k.put("data.eval", List.of("images", "instances", "captions"));
+        // data.conversations is a free-form map of set names (each a split name); each set has these keys.
+        k.put("data.conversations.<name>", List.of("json", "images"));
         k.put("encoders[]", List.of("id", "path", "layer", "tokens", "family"));
         k.put("llms[]", List.of("id", "path", "saes"));
         k.put("llms[].saes", List.of("path", "format", "layers", "labels", "width", "l0", "position", "expansion"));
@@ -51,6 +55,10 @@ public final class SpecSchema {
     public static final List<String> PROJECTORS = List.of("mlp2x_gelu", "linear");
     public static final List<String> PRECISIONS = List.of("fp32", "bf16");
     public static final List<String> SCHEDULES = List.of("cosine", "constant");
+    /** {@code data.bad_images}: stop at an unreadable image, or leave it out with a warning. */
+    public static final List<String> BAD_IMAGES = List.of("fail", "skip");
+    /** The COCO splits of a {@code data} section; conversation sets take other names. */
+    public static final List<String> SPLITS = List.of("train", "val", "test");
     public static final List<String> CONTROLS = List.of("random-sae");
     /** {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}. */
     public static final Pattern DEVICE = Pattern.compile("auto|cpu|gpu|gpu:(0|[1-9][0-9]{0,3})");
