@@ -141,20 +141,23 @@ class CheckFilesTest {
         pb.environment().remove("HUGGINGFACE_HUB_CACHE");
         pb.environment().put("HF_HOME", Files.createDirectories(tmp.resolve("hf")).toString());
         pb.environment().put("COCO_DIR", tmp.resolve("nowhere").toString());
+        pb.environment().put("NEURONPEDIA_DIR", tmp.resolve("np-nowhere").toString());
         pb.redirectErrorStream(true);
         Process p = pb.start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(2, p.exitValue(), out);
-        assertTrue(out.contains("12 errors in specs/paper.yaml"), out);
-        for (String key : List.of("data.images", "data.instances", "data.captions", "encoders[0].path",
+        assertTrue(out.contains("18 errors in specs/paper.yaml"), out);
+        for (String key : List.of("data.images", "data.instances", "data.captions", "data.eval.images",
+                "data.eval.instances", "data.eval.captions", "llms[0].saes.labels", "llms[1].saes.labels",
+                "llms[2].saes.labels", "encoders[0].path",
                 "encoders[1].path", "encoders[2].path", "llms[0].path", "llms[0].saes.path", "llms[1].path",
                 "llms[1].saes.path", "llms[2].path", "llms[2].saes.path")) {
             assertTrue(out.contains(": " + key + ": "), key + " missing from:\n" + out);
         }
         for (String repo : List.of("facebook/dinov2-large", "openai/clip-vit-large-patch14-336",
-                "facebook/ijepa_vith14_1k", "google/gemma-2-2b-it", "google/gemma-scope-2b-pt-res",
-                "google/gemma-2-9b-it", "google/gemma-scope-9b-pt-res", "meta-llama/Llama-3.1-8B-Instruct",
+                "facebook/ijepa_vith14_1k", "google/gemma-2-2b-it", "google/gemma-scope-2b-pt-res-canonical",
+                "google/gemma-2-9b-it", "google/gemma-scope-9b-pt-res-canonical", "meta-llama/Llama-3.1-8B-Instruct",
                 "fnlp/Llama3_1-8B-Base-LXR-8x")) {
             assertTrue(out.contains("run `hf download " + repo + "`"), repo + " has no download hint:\n" + out);
         }

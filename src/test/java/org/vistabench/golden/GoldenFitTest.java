@@ -28,12 +28,7 @@ class GoldenFitTest {
 
     @Test
     void thePaperSpecMeetsEveryPaperClaim() throws Exception {
-        Path coco = tmp.resolve("coco");
-        Files.createDirectories(coco.resolve("train2017"));
-        Files.createDirectories(coco.resolve("annotations"));
-        Files.writeString(coco.resolve("annotations/instances_train2017.json"), "{}");
-        Files.writeString(coco.resolve("annotations/captions_train2017.json"), "{}");
-        Spec spec = SpecLoader.load(Path.of("specs/paper.yaml"), Map.of("COCO_DIR", coco.toString()));
+        Spec spec = SpecLoader.load(Path.of("specs/paper.yaml"), org.vistabench.spec.SpecLoaderTest.paperEnv(tmp));
         assertEquals(List.of(), GoldenFit.check(GoldenLoader.load(spec.golden()), "vista-paper.yaml", spec));
     }
 

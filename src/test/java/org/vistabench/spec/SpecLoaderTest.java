@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SpecLoaderTest {
+public class SpecLoaderTest {
     @TempDir
     Path tmp;
 
@@ -45,11 +45,22 @@ class SpecLoaderTest {
 
     /** An empty COCO 2017 layout: the folders and files a spec's data: section names. */
     static Path fakeCoco(Path root) throws Exception {
-        Files.createDirectories(root.resolve("train2017"));
-        Files.createDirectories(root.resolve("annotations"));
-        Files.writeString(root.resolve("annotations/instances_train2017.json"), "{}");
-        Files.writeString(root.resolve("annotations/captions_train2017.json"), "{}");
+        for (String split : List.of("train2017", "val2017")) {
+            Files.createDirectories(root.resolve(split));
+            Files.createDirectories(root.resolve("annotations"));
+            Files.writeString(root.resolve("annotations/instances_" + split + ".json"), "{}");
+            Files.writeString(root.resolve("annotations/captions_" + split + ".json"), "{}");
+        }
         return root;
+    }
+
+    /** What specs/paper.yaml reads from the environment, with every folder it names present (and empty). */
+    public static Map<String, String> paperEnv(Path root) throws Exception {
+        Path np = root.resolve("neuronpedia");
+        for (String model : List.of("gemma-2-2b", "gemma-2-9b", "llama3.1-8b")) {
+            Files.createDirectories(np.resolve("exports").resolve(model));
+        }
+        return Map.of("COCO_DIR", fakeCoco(root.resolve("coco")).toString(), "NEURONPEDIA_DIR", np.toString());
     }
 
     @Test
@@ -67,10 +78,11 @@ class SpecLoaderTest {
     @Test
     void aDataPathThatPointsNowhereIsASpecError() throws Exception {
         Path file = shipped("paper.yaml", "vista-paper.yaml");
-        SpecException e = assertThrows(SpecException.class,
-                () -> SpecLoader.load(file, Map.of("COCO_DIR", tmp.resolve("nowhere").toString())));
-        assertEquals(List.of("data.images", "data.instances", "data.captions"),
-                e.errors().stream().map(SpecError::keyPath).toList());
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.load(file,
+                Map.of("COCO_DIR", tmp.resolve("nowhere").toString(), "NEURONPEDIA_DIR", tmp.resolve("np").toString())));
+        // (label folders are model refs: SpecFiles checks them, with the models, in validate and run)
+        assertEquals(List.of("data.images", "data.instances", "data.captions", "data.eval.images",
+                "data.eval.instances", "data.eval.captions"), e.errors().stream().map(SpecError::keyPath).toList());
         assertTrue(e.errors().get(0).message().startsWith("expected an existing image folder, got "), e.getMessage());
         assertTrue(e.errors().get(0).message().endsWith("train2017, which does not exist"), e.getMessage());
     }
@@ -122,11 +134,15 @@ class SpecLoaderTest {
         assertEquals("auto", tiny.train().device());
         assertEquals("cpu", SpecLoader.load(tiny.file(), Map.of("VISTABENCH_DEVICE", "cpu")).train().device());
         // 3 encoders x 3 LLMs x (none + 3 layer sets x {none, random-sae})
-        Path coco = fakeCoco(tmp.resolve("coco"));
-        Spec paper = SpecLoader.load(shipped("paper.yaml", "vista-paper.yaml"), Map.of("COCO_DIR", coco.toString()));
+        Map<String, String> env = paperEnv(tmp);
+        Path coco = Path.of(env.get("COCO_DIR"));
+        Spec paper = SpecLoader.load(shipped("paper.yaml", "vista-paper.yaml"), env);
         assertEquals(63, MatrixExpander.expand(paper).size());
-        assertEquals(new DataSpec(coco.resolve("train2017"), coco.resolve("annotations/instances_train2017.json"),
-                coco.resolve("annotations/captions_train2017.json")), paper.data());
+        assertEquals(List.of(coco.resolve("train2017"), coco.resolve("annotations/instances_train2017.json"),
+                coco.resolve("annotations/captions_train2017.json"), coco.resolve("val2017")),
+                List.of(paper.data().images(), paper.data().instances(), paper.data().captions(),
+                        paper.data().eval().images()));
+        assertEquals("16k", paper.llm("gemma-2-2b-it").saes().width());
         assertEquals("hf:fnlp/Llama3_1-8B-Base-LXR-8x", paper.llm("llama-3.1-8b-instruct").saes().path());
         assertEquals("llama-scope", paper.llm("llama-3.1-8b-instruct").saes().format());
         assertEquals(-2, paper.encoder("clip-vit-large-336").layer());
@@ -136,9 +152,10 @@ class SpecLoaderTest {
     void reportsUnsetVariableAtEachScalarThatUsesIt() throws Exception {
         Path file = shipped("paper.yaml", "vista-paper.yaml");
         SpecException e = assertThrows(SpecException.class, () -> SpecLoader.load(file, Map.of()));
-        assertEquals(List.of("data.images", "data.instances", "data.captions"),
-                e.errors().stream().map(SpecError::keyPath).toList());
-        assertEquals(List.of(8, 9, 10), e.errors().stream().map(SpecError::line).toList());
+        assertEquals(List.of("data.images", "data.instances", "data.captions", "data.eval.images",
+                "data.eval.instances", "data.eval.captions", "llms[0].saes.labels", "llms[1].saes.labels",
+                "llms[2].saes.labels"), e.errors().stream().map(SpecError::keyPath).toList());
+        assertEquals(List.of(10, 11, 12, 13, 13, 14, 25, 29, 33), e.errors().stream().map(SpecError::line).toList());
         assertTrue(e.errors().get(0).message().contains("COCO_DIR is not set"), e.getMessage());
     }
 
