@@ -39,7 +39,7 @@ final class TradeoffFigure {
         String file = score.id() + ".png";
         String title = "Trade-off: " + score.metric() + " vs match-rate excess";
         String caption = "One point per cell group: x = " + X_METRIC + " (match rate over its shuffled baseline, mean "
-                + "over layers), y = " + score.metric() + "; colour = SAE layer set and control, marker = encoder. "
+                + "over layers), y = " + score.metric() + "; colour = SAE layer set and control, marker = encoder (the legend names the LLM when there are several). "
                 + "Vertical bars: the score's seed sd, none with one seed (the x spread is in tables/tradeoff.csv).";
         List<Point> points = new ArrayList<>();
         for (CellGroup g : d.groups()) {
@@ -54,6 +54,8 @@ final class TradeoffFigure {
                     + score.metric() + " (finite)");
         }
         List<String> encoders = points.stream().map(p -> p.group().encoder()).distinct().toList();
+        // several LLMs share the chart: their points are told apart in the legend (series names must be unique)
+        boolean severalLlms = points.stream().map(p -> p.group().llm()).distinct().count() > 1;
         List<String> variants = points.stream().map(p -> variant(p.group())).distinct()
                 .sorted(java.util.Comparator.comparingInt(v -> firstIndex(points, v))).toList();
         return Figure.drawn(file, title, caption, () -> {
@@ -65,7 +67,8 @@ final class TradeoffFigure {
             pad(chart, points);
             for (Point p : points) {
                 double sd = Double.isFinite(p.y().sd()) ? p.y().sd() : 0;
-                XYSeries s = Charts.series(chart, p.group().encoder() + " · " + variant(p.group()),
+                XYSeries s = Charts.series(chart, p.group().encoder() + (severalLlms ? " · " + p.group().llm() : "")
+                        + " · " + variant(p.group()),
                         new double[] {p.x().mean()}, new double[] {p.y().mean()}, new double[] {sd});
                 s.setMarkerColor(Charts.colour(variants.indexOf(variant(p.group()))));
                 s.setMarker(MARKERS[encoders.indexOf(p.group().encoder()) % MARKERS.length]);

@@ -14,9 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.vistabench.hf.TinyHfCache;
 
@@ -27,15 +25,13 @@ import org.vistabench.hf.TinyHfCache;
  * environment names the cache: training, every metric, the golden check and the report. Then the same run as three
  * shards in three JVMs at once, merged, gives the same {@code metrics.csv} byte for byte.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PaperShapedRunTest {
     @TempDir
     Path tmp;
     private TinyHfCache cache;
     private Path spec;
 
-    @BeforeAll
-    void build() throws IOException {
+    private void build() throws IOException {
         cache = TinyHfCache.build(tmp.resolve("fixture"));
         spec = writeSpec(tmp.resolve("spec"));
     }
@@ -60,10 +56,10 @@ class PaperShapedRunTest {
                 llms:
                   - id: gemma-2-2b-it
                     path: hf:google/gemma-2-2b-it
-                    saes: {path: hf:google/gemma-scope-2b-pt-res, format: gemma-scope, layers: all, width: 16k, l0: "closest:40", labels: %3$s}
+                    saes: {path: hf:google/gemma-scope-2b-pt-res, format: gemma-scope, layers: all, width: 16k, l0: "closest:40", labels: "%3$s/{layer}.json"}
                   - id: llama-3.1-8b-instruct
                     path: hf:meta-llama/Llama-3.1-8B-Instruct
-                    saes: {path: hf:fnlp/Llama3_1-8B-Base-LXR-8x, format: llama-scope, layers: all, labels: %4$s}
+                    saes: {path: hf:fnlp/Llama3_1-8B-Base-LXR-8x, format: llama-scope, layers: all, expansion: 8, labels: %4$s}
                 sae_layer_sets:
                   none: []
                   early: [0, 1]
@@ -145,6 +141,7 @@ class PaperShapedRunTest {
 
     @Test
     void aPaperShapedSpecRunsEndToEndOnATinyHfCacheAndShardsMergeToTheSameTable() throws Exception {
+        build();
         Path one = tmp.resolve("one");
         Path log = tmp.resolve("one.log");
         int rc = run(log, runArgs(one));
@@ -154,15 +151,31 @@ class PaperShapedRunTest {
         try (CSVParser p = CSVParser.parse(new String(table), CSVFormat.DEFAULT.builder().setHeader()
                 .setSkipHeaderRecord(true).build())) {
             List<CSVRecord> rows = p.getRecords();
-            assertEquals(12, rows.size(), "2 encoders x 2 LMs x (none, early, early+random-sae)");
-            for (String prefix : List.of("train.", "caption.", "match_rate.", "localization.", "recon.", "qa.",
-                    "steering.")) {
-                assertTrue(p.getHeaderNames().stream().anyMatch(h -> h.startsWith(prefix)), prefix + " missing in "
-                        + p.getHeaderNames());
+            java.util.Map<String, java.util.Set<String>> metricsByCell = new java.util.TreeMap<>();
+            for (CSVRecord r : rows) {
+                metricsByCell.computeIfAbsent(r.get("cell"), k -> new java.util.TreeSet<>()).add(r.get("metric"));
+            }
+            assertEquals(12, metricsByCell.size(), "2 encoders x 2 LMs x (none, early, early+random-sae): "
+                    + metricsByCell.keySet());
+            metricsByCell.forEach((cell, metrics) -> {
+                for (String prefix : List.of("train.", "caption.", "match_rate.", "localization.", "recon.", "qa.",
+                        "steering.")) {
+                    assertTrue(metrics.stream().anyMatch(m -> m.startsWith(prefix)), cell + ": no " + prefix + " in "
+                            + metrics);
+                }
+                assertTrue(metrics.contains("train.steps"), cell + " " + metrics);
+            });
+            for (CSVRecord r : rows) {
+                if (r.get("metric").equals("train.steps")) {
+                    assertEquals("10.0", r.get("value"), "6 + 4 steps of the two stages (--set): " + r);
+                }
             }
         }
-        assertTrue(Files.isRegularFile(one.resolve("report/summary.md")), "report written");
-        assertTrue(Files.isRegularFile(one.resolve("golden.csv")) || Files.exists(one.resolve("report")), out);
+        try (var files = Files.walk(one, 2)) {
+            String listing = files.map(f -> one.relativize(f).toString()).sorted().toList().toString();
+            assertTrue(Files.isRegularFile(one.resolve("report/summary.md")), "report written: " + listing + "\n" + out);
+            assertTrue(Files.isRegularFile(one.resolve("golden.csv")), "golden checked: " + listing);
+        }
 
         List<Process> shards = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
