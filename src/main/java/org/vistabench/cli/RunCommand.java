@@ -85,7 +85,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--judge", paramLabel = "KIND",
             description = "Who reads latent labels and steered answers: lexicon (default) or openai (the server "
-                    + "named under judge: in the spec). Overrides judge.kind.")
+                    + "named under judge: in the spec). Same as --set judge.kind=KIND.")
     String judge;
 
     @CommandLine.Spec
@@ -103,12 +103,17 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Overrides overrides = Overrides.of(sets, limit);
+        // --judge KIND is the override judge.kind=KIND: validated like the spec, and part of the results folder's
+        // identity in run.json (a resume or merge with another judge is refused)
+        List<String> all = new java.util.ArrayList<>(sets == null ? List.of() : sets);
+        if (judge != null) {
+            all.add("judge.kind=" + judge);
+        }
+        Overrides overrides = Overrides.of(all, limit);
         Function<Path, Spec> load = overrides.isEmpty() ? loader : p -> overridingLoader.apply(p, overrides);
         return RunJob.execute(new RunJob.Request(specFile, out, shard, cells, resume, allowMissing,
                         progressBar && !noProgress, !noProgress, maxMemory, overrides),
-                new RunJob.Collaborators(judge == null ? load : load.andThen(s -> s.withJudgeKind(judge)),
-                        expander, shardOf, providers, golden),
+                new RunJob.Collaborators(load, expander, shardOf, providers, golden),
                 command.commandLine().getOut());
     }
 

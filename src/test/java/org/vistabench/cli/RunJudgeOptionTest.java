@@ -2,6 +2,7 @@ package org.vistabench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,20 +14,40 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vistabench.core.ExitCodes;
 import org.vistabench.core.VistaException;
-import org.vistabench.run.testing.TestSpecs;
 import org.vistabench.spec.Spec;
 import picocli.CommandLine;
 
-/** {@code run --judge}: overrides the spec's judge kind before anything runs. */
+/**
+ * {@code run --judge KIND}: the override {@code judge.kind=KIND}, validated like the spec before anything runs (and so
+ * part of the results folder's identity in run.json, like every {@code --set}).
+ */
 class RunJudgeOptionTest {
     @TempDir
     Path tmp;
 
     private final StringWriter err = new StringWriter();
 
-    private int run(Spec spec, List<Spec> expanded, String... args) {
+    private static final String SPEC = """
+            seed: 3
+            world: {kind: mini}
+            encoders:
+              - {id: enc, path: world:encoders/mini-dino}
+            llms:
+              - id: lm
+                path: world:lm
+                saes: {path: world:saes, format: gemma-scope}
+            train: {steps: 10, batch: 2, lr: 1.0e-3}
+            metrics: {train: {}}
+            """;
+
+    private Path spec() throws Exception {
+        return Files.writeString(tmp.resolve("t.yaml"), SPEC);
+    }
+
+    private int run(List<Spec> expanded, String... args) {
         RunCommand cmd = new RunCommand();
-        cmd.loader = p -> spec;
+        cmd.loader = org.vistabench.spec.SpecLoader::load;
+        cmd.overridingLoader = org.vistabench.spec.SpecLoader::load;
         cmd.expander = s -> {
             expanded.add(s);
             return List.of(); // stop here: what the job would run with is all this test needs
@@ -43,25 +64,26 @@ class RunJudgeOptionTest {
     }
 
     @Test
-    void openAiWithoutAServerInTheSpecIsAUsageErrorBeforeAnythingRuns() {
+    void openAiWithoutAServerInTheSpecIsAUsageErrorBeforeAnythingRuns() throws Exception {
         List<Spec> seen = new ArrayList<>();
-        Spec spec = TestSpecs.minimal(tmp, "t", TestSpecs.fakeParams(0, null, null));
-        assertEquals(ExitCodes.USAGE, run(spec, seen, "spec.yaml", "--judge", "openai", "--out",
+        assertEquals(ExitCodes.USAGE, run(seen, spec().toString(), "--judge", "openai", "--out",
                 tmp.resolve("r").toString()));
         assertEquals(List.of(), seen);
-        assertEquals("error: " + spec.file() + ": judge: --judge openai needs judge.base_url and judge.model in the "
-                + "spec, got no base_url", err.toString().strip());
+        String e = err.toString().strip();
+        assertTrue(e.startsWith("error: ") && e.contains("--set judge.kind=openai") && e.contains("base_url"), e);
         assertFalse(Files.exists(tmp.resolve("r")));
     }
 
     @Test
-    void theOptionReplacesTheKindAndWithoutItTheSpecIsUntouched() {
+    void theOptionSetsTheKindAndWithoutItTheSpecIsUntouched() throws Exception {
         List<Spec> seen = new ArrayList<>();
-        Spec spec = TestSpecs.minimal(tmp, "t", TestSpecs.fakeParams(0, null, null));
-        run(spec, seen, "spec.yaml", "--judge", "lexicon", "--out", tmp.resolve("a").toString());
-        run(spec, seen, "spec.yaml", "--out", tmp.resolve("b").toString());
+        Path file = spec();
+        run(seen, file.toString(), "--judge", "lexicon", "--out", tmp.resolve("a").toString());
+        run(seen, file.toString(), "--out", tmp.resolve("b").toString());
         assertEquals(2, seen.size(), err.toString());
         assertEquals("lexicon", seen.get(0).judge().kind());
-        assertEquals(spec, seen.get(1));
+        assertEquals(null, seen.get(1).judge(), "no judge: section, no option: the spec as written");
+        assertEquals(List.of("judge.kind=lexicon"), org.vistabench.run.ResultsStore.readManifest(tmp.resolve("a")).orElseThrow()
+                .spec().overrides(), "the option is recorded with the folder's identity");
     }
 }
