@@ -17,6 +17,7 @@ import org.vistabench.model.vision.VisionConfig;
 import org.vistabench.spec.EncoderSpec;
 import org.vistabench.spec.LayerSet;
 import org.vistabench.spec.LlmSpec;
+import org.vistabench.spec.DataSpec;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecError;
 import org.vistabench.world.World;
@@ -274,16 +275,29 @@ public final class SpecFiles {
 
     /**
      * The data files the cells read: {@code data.images} (a folder), {@code data.instances} and
-     * {@code data.captions}. EXTEND HERE for new data keys ({@code data.eval}, {@code data.conversations}): one
-     * {@link #dataPath} call each.
+     * {@code data.captions}, the same for {@code data.eval}, and each conversation set's json and image folder.
+     * (The spec reader already checks these when it loads; this list serves {@code validate --check-files} on a spec
+     * loaded with its missing data files listed instead of fatal.)
      */
     private void dataFiles() {
-        if (spec.data() == null) {
+        DataSpec d = spec.data();
+        if (d == null) {
             return;
         }
-        dataPath(spec.data().images(), "data.images", true);
-        dataPath(spec.data().instances(), "data.instances", false);
-        dataPath(spec.data().captions(), "data.captions", false);
+        dataPath(d.images(), "data.images", true);
+        dataPath(d.instances(), "data.instances", false);
+        dataPath(d.captions(), "data.captions", false);
+        if (d.eval() != null) {
+            dataPath(d.eval().images(), "data.eval.images", true);
+            dataPath(d.eval().instances(), "data.eval.instances", false);
+            dataPath(d.eval().captions(), "data.eval.captions", false);
+        }
+        if (d.conversations() != null) {
+            d.conversations().forEach((name, c) -> {
+                dataPath(c.json(), "data.conversations." + name + ".json", false);
+                dataPath(c.images(), "data.conversations." + name + ".images", true);
+            });
+        }
     }
 
     /** A data path that must exist (a folder when {@code folder}); null (an optional key left out) is fine. */

@@ -143,6 +143,11 @@ public final class Merger {
                 copyImages(in.resolve(RecordFiles.IMAGES), out.resolve(RecordFiles.IMAGES));
             }
             copyJudgeFiles(judgeFiles, out);
+            // the checkpoint files every shard read (path, revision, sha256); a path whose bytes differ between shards
+            // is warned about (the same spec read different weights)
+            for (RunManifest m : manifests) {
+                store.recordCheckpoints(m.checkpoints());
+            }
             java.util.SortedSet<String> matrix = new java.util.TreeSet<>(store.manifest().matrix());
             manifests.forEach(m -> matrix.addAll(m.matrix()));
             store.recordMatrixIds(new ArrayList<>(matrix));

@@ -193,5 +193,10 @@ class PaperShapedRunTest {
         assertEquals(0, mrc, Files.readString(tmp.resolve("merge.log")));
         assertArrayEquals(table, Files.readAllBytes(merged.resolve("tables/metrics.csv")),
                 "three shards merged give the single run's metrics.csv");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var single = json.readTree(one.resolve("run.json").toFile()).get("checkpoints");
+        var union = json.readTree(merged.resolve("run.json").toFile()).get("checkpoints");
+        assertTrue(single.size() >= 10, "every model, tokenizer, SAE and label file read is recorded: " + single);
+        assertEquals(single, union, "the merge records the checkpoint files its shards read");
     }
 }
