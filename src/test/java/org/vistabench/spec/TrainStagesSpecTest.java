@@ -50,18 +50,51 @@ class TrainStagesSpecTest {
                   grad_clip: 2.0
                   stages:
                     - {name: pretrain, steps: 30, lr: 1.0e-3, warmup_ratio: 0.03}
-                    - {name: finetune, data: finetune, epochs: 3, schedule: constant, batch: 2}
+                    - {name: finetune, data: coco, epochs: 3, schedule: constant, batch: 2}
                 """), Map.of());
         TrainSpec t = spec.train();
         assertEquals(List.of(
                 new StageSpec("pretrain", "coco", 30, null, 1.0e-3, "cosine", 0, 0.03, 4, 8, 0.5, 0.1, 2.0),
-                new StageSpec("finetune", "finetune", null, 3, 2.0e-5, "constant", 0, null, 2, 8, 0.5, 0.1, 2.0)),
+                new StageSpec("finetune", "coco", null, 3, 2.0e-5, "constant", 0, null, 2, 8, 0.5, 0.1, 2.0)),
                 t.stages());
         assertEquals(30, t.steps()); // epochs are counted when the data is known
         assertEquals(4, t.batch()); // the largest micro-batch: what memory needs
         assertEquals(8, t.accumulation());
         assertEquals(0, t.checkpointEvery()); // stage ends and the end only
         assertEquals(1, t.stages().get(0).warmupSteps(30)); // ceil(0.03 * 30), as HF
+    }
+
+    @Test
+    void aStagesDataNamesCocoOrAConversationSet() throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("d/images"));
+        for (String f : List.of("instances.json", "captions.json", "llava.json")) {
+            Files.writeString(d.getParent().resolve(f), "{}");
+        }
+        String dataHead = HEAD.replace("world: {kind: mini}", "data:\n  images: d/images\n  instances: d/instances.json\n"
+                + "  captions: d/captions.json\n  conversations:\n    finetune: {json: d/llava.json, images: d/images}")
+                .replace("world:", "w/");
+        Path f = tmp.resolve("data.yaml");
+        Files.writeString(f, dataHead + """
+                train:
+                  lr: 1.0e-3
+                  batch: 2
+                  stages:
+                    - {name: a, data: coco, steps: 3}
+                    - {name: b, data: finetune, steps: 3}
+                    - {name: c, data: finetnue, steps: 3}
+                """);
+        List<SpecError> e = assertThrows(SpecException.class, () -> SpecLoader.load(f, Map.of())).errors().stream()
+                .filter(x -> x.keyPath().startsWith("train")).toList();
+        assertEquals(1, e.size(), e.toString());
+        assertEquals("train.stages[2].data", e.get(0).keyPath());
+        assertEquals(List.of(20, 23), List.of(e.get(0).line(), e.get(0).column()), e.toString()); // its value
+        assertEquals("expected 'coco' or 'finetune', got 'finetnue' (did you mean 'finetune'?)", e.get(0).message());
+        // a world spec trains on the world's own data only
+        List<SpecError> w = errors("""
+                train: {lr: 1.0e-3, batch: 2, stages: [{name: a, data: finetune, steps: 3}]}
+                """);
+        assertEquals(List.of("train.stages[0].data"), w.stream().map(SpecError::keyPath).toList());
+        assertEquals("expected 'coco' (a world spec trains on its own data), got 'finetune'", w.get(0).message());
     }
 
     @Test
