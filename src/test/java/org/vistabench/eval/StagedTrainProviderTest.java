@@ -92,9 +92,22 @@ class StagedTrainProviderTest {
         MiniFixture fx = new MiniFixture(tmp, "  train: {feature_cache: " + tmp.resolve("features") + "}\n", "", 12);
         String text = Files.readString(fx.spec).replaceAll("(?m)^train: .*$", "train: {batch: 4, lr: 3.0e-3,"
                 + " lambda_sae: 1.0, device: cpu, eval_images: 6, stages: [{name: pre, steps: 4, schedule: constant},"
-                + " {name: chat, data: chat, epochs: 1, batch: 2, accumulation: 2, lr: 1.0e-3, warmup: 1}]}");
+                + " {name: chat, data: coco, epochs: 1, batch: 2, accumulation: 2, lr: 1.0e-3, warmup: 1}]}");
         Files.writeString(fx.spec, text);
-        Spec spec = SpecLoader.load(fx.spec);
+        // the fixture is a world spec, whose stages may only name coco (the spec reader's rule); the second stage is
+        // pointed at the conversation set this test's data bundle adds, as a data: spec with data.conversations would
+        Spec loaded = SpecLoader.load(fx.spec);
+        var t = loaded.train();
+        var chat = t.stages().get(1);
+        var stages = java.util.List.of(t.stages().get(0), new org.vistabench.spec.StageSpec(chat.name(), "chat",
+                chat.steps(), chat.epochs(), chat.lr(), chat.schedule(), chat.warmup(), chat.warmupRatio(), chat.batch(),
+                chat.accumulation(), chat.lambdaSae(), chat.weightDecay(), chat.gradClip()));
+        Spec spec = new Spec(loaded.file(), loaded.sha256(), loaded.name(), loaded.seed(), loaded.seeds(),
+                loaded.world(), loaded.data(), loaded.encoders(), loaded.llms(), loaded.saeLayerSets(),
+                loaded.controls(), new org.vistabench.spec.TrainSpec(t.steps(), t.batch(), t.lr(), t.warmup(),
+                        t.lambdaSae(), t.projector(), t.precision(), t.device(), t.checkpointEvery(), t.gradClip(),
+                        t.weightDecay(), t.evalImages(), t.accumulation(), stages), loaded.metrics(), loaded.golden(),
+                loaded.matrix(), loaded.positions(), loaded.judge());
         Map<String, Object> shared = new LinkedHashMap<>();
         shared.put("data", withConversations(MiniFixture.data(24, 6)));
         Cell cell = Cell.of("enc", "lm", "early", "none", 3);
