@@ -14,6 +14,7 @@ import org.vistabench.data.feature.CachedFeatures;
 import org.vistabench.data.feature.FeatureCache;
 import org.vistabench.data.feature.FeatureKey;
 import org.vistabench.data.feature.FeatureSource;
+import org.vistabench.data.feature.StreamingFeatures;
 import org.vistabench.hf.ModelResolver;
 import org.vistabench.model.projector.VisualPrompt;
 import org.vistabench.model.sae.Sae;
@@ -104,6 +105,50 @@ public final class Resources {
                 return enc.features(imgs);
             }, "features " + enc.id() + "/" + split);
         });
+    }
+
+    /** Above this many bytes of features a training split is streamed under {@code features: auto}. */
+    static final double DEFAULT_FEATURE_CACHE_MAX_GB = 16;
+
+    /**
+     * The features a training split feeds the trainer. Param {@code features} of {@code metrics.train}: {@code cache}
+     * (stored once per encoder and split, {@link #features}), {@code stream} (encoded per batch,
+     * {@link StreamingFeatures}), or {@code auto} (the default): cache unless the split's features would take more than
+     * {@code feature_cache_max_gb} (default {@value #DEFAULT_FEATURE_CACHE_MAX_GB}) GB, measured from one image's
+     * shape. The mini world's splits are a few hundred MB: cached.
+     */
+    public static FeatureSource trainingFeatures(CellContext ctx, String split) {
+        String mode = param(ctx.params(), "features", "auto");
+        if (!List.of("auto", "cache", "stream").contains(mode)) {
+            throw new VistaException(ExitCodes.USAGE, ctx.spec().file() + ": metrics.train.features: expected auto,"
+                    + " cache or stream, got '" + mode + "'");
+        }
+        if (mode.equals("cache")) {
+            return features(ctx, split);
+        }
+        EncoderBundle enc = encoder(ctx);
+        ImageSplit s = data(ctx).split(split);
+        long[] ids = s.imageIds().stream().mapToLong(Long::longValue).toArray();
+        StreamingFeatures streaming = ctx.shared("streamed:" + enc.id() + ":" + split,
+                () -> new StreamingFeatures(ids, rows -> {
+                    List<java.awt.image.BufferedImage> imgs = new ArrayList<>(rows.length);
+                    for (int r : rows) {
+                        imgs.add(s.image(ids[r]));
+                    }
+                    return enc.features(imgs);
+                }));
+        if (mode.equals("stream")) {
+            return streaming;
+        }
+        double gb = (double) ids.length * streaming.tokens() * streaming.dim() * Float.BYTES / 1e9;
+        double max = doubleParam(ctx.params(), "feature_cache_max_gb", DEFAULT_FEATURE_CACHE_MAX_GB);
+        if (gb <= max) {
+            return features(ctx, split);
+        }
+        LOG.info("{}/{}: {} images x {} x {} floats = {} GB of features, over feature_cache_max_gb {}: encoded per"
+                + " batch instead of cached", enc.id(), split, ids.length, streaming.tokens(), streaming.dim(),
+                String.format(java.util.Locale.ROOT, "%.1f", gb), max);
+        return streaming;
     }
 
     /** The visual prompt of an LM for a question, with {@code imageTokens} visual tokens. */

@@ -17,6 +17,7 @@ import org.vistabench.cell.TrainedCell;
 import org.vistabench.core.ExitCodes;
 import org.vistabench.core.VistaException;
 import org.vistabench.data.feature.CachedFeatures;
+import org.vistabench.data.feature.FeatureSource;
 import org.vistabench.model.projector.Projector;
 import org.vistabench.model.projector.VisualPrompt;
 import org.vistabench.model.sae.Sae;
@@ -81,7 +82,7 @@ public final class TrainProvider implements MetricProvider {
         String question = Resources.param(ctx.params(), "prompt", Resources.DEFAULT_QUESTION);
         LmBundle lm = Resources.lm(ctx);
         DataBundle data = Resources.data(ctx);
-        CachedFeatures trainFeats = Resources.features(ctx, "train");
+        FeatureSource trainFeats = Resources.trainingFeatures(ctx, "train");
         CachedFeatures testFeats = Resources.features(ctx, "test");
         VisualPrompt prompt = Resources.prompt(lm, question, trainFeats.tokens());
         LmBackbone backbone = lm.backbone();
@@ -168,12 +169,12 @@ public final class TrainProvider implements MetricProvider {
      * any other name the bundle's split of that name (a {@code data.conversations} set, each record with its own
      * question); a stage given in epochs gets its steps from its example count and effective batch.
      */
-    private static List<TrainStage> stages(CellContext ctx, LmBundle lm, DataBundle data, CachedFeatures trainFeats,
+    private static List<TrainStage> stages(CellContext ctx, LmBundle lm, DataBundle data, FeatureSource trainFeats,
                                            String question) {
         List<TrainStage> out = new ArrayList<>();
         for (StageSpec s : ctx.spec().train().stages()) {
             String split = s.data().equals(StageSpec.COCO) ? "train" : s.data();
-            CachedFeatures f = split.equals("train") ? trainFeats : Resources.features(ctx, split);
+            FeatureSource f = split.equals("train") ? trainFeats : Resources.trainingFeatures(ctx, split);
             PromptedExamples pe = Resources.promptedExamples(lm, data.split(split), f, question, Integer.MAX_VALUE);
             int steps = s.steps() != null ? s.steps()
                     : TrainStage.stepsOfEpochs(s.epochs(), pe.examples().size(), s.batch(), s.accumulation());
