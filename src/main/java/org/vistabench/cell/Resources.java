@@ -158,6 +158,14 @@ public final class Resources {
                 lm.padId());
     }
 
+    /** Feature row {@code row} must be the split's image {@code id} (the features were made in the split's order). */
+    private static void requireRow(FeatureSource feats, int row, long id) {
+        if (feats.imageId(row) != id) {
+            throw new IllegalStateException("feature row " + row + " is image " + feats.imageId(row) + ", expected "
+                    + id);
+        }
+    }
+
     /** Examples for the first {@code limit} images of a split (feature row i = split image i). */
     public static List<TrainExample> examples(LmBundle lm, ImageSplit split, FeatureSource feats, String question,
                                               int limit) {
@@ -166,10 +174,7 @@ public final class Resources {
         List<TrainExample> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             long id = ids.get(i);
-            if (feats.imageId(i) != id) {
-                throw new IllegalStateException("feature row " + i + " is image " + feats.imageId(i) + ", expected "
-                        + id);
-            }
+            requireRow(feats, i, id);
             out.add(new TrainExample(i, lm.encode().apply(split.answer(id, question) + lm.template().endOfTurn())));
         }
         return out;
@@ -211,10 +216,7 @@ public final class Resources {
         List<TrainExample> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             long id = ids.get(i);
-            if (feats.imageId(i) != id) {
-                throw new IllegalStateException("feature row " + i + " is image " + feats.imageId(i) + ", expected "
-                        + id);
-            }
+            requireRow(feats, i, id);
             String q = split.question(id, question).strip();
             String turn = lm.template().userTurn(ph + sep + q);
             long[] context = lm.encode().apply(turn.substring(turn.indexOf(ph) + ph.length() + sep.length()));
