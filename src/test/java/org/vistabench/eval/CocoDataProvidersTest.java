@@ -18,7 +18,6 @@ import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.cell.TrainedCell;
 import org.vistabench.io.Json;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;
@@ -116,18 +115,7 @@ class CocoDataProvidersTest {
         Cell cell = Cell.of("enc", "lm", "early", "none", 3);
         Path dir = Files.createDirectories(tmp.resolve("cells").resolve(cell.id()));
         try {
-            FakeContext train = new FakeContext(spec, cell, dir, spec.metrics().get("train"), shared, false);
-            m.putAll(new TrainProvider().compute(train));
-            for (String name : MEASURES) {
-                FakeContext ctx = new FakeContext(spec, cell, dir, spec.metrics().get(name), shared, false);
-                ctx.artefacts.putAll(train.artefacts);
-                MetricProvider p = java.util.ServiceLoader.load(MetricProvider.class).stream()
-                        .map(java.util.ServiceLoader.Provider::get).filter(x -> x.name().equals(name)).findFirst()
-                        .orElseThrow();
-                m.putAll(p.compute(ctx));
-                train.artefacts.putAll(ctx.artefacts);
-            }
-            ((AutoCloseable) train.artefacts.get(TrainedCell.KEY)).close();
+            m.putAll(FakeContext.trainThenMeasure(spec, cell, dir, shared, MEASURES));
         } finally {
             for (Object o : shared.values()) {
                 if (o instanceof AutoCloseable a) {

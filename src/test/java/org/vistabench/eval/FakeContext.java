@@ -18,6 +18,29 @@ final class FakeContext implements CellContext {
     final Map<String, Object> artefacts = new LinkedHashMap<>();
     final boolean resume;
 
+    /**
+     * Runs {@code train} then each of {@code measures} on one cell as the runner does (each provider with its spec
+     * params, artefacts handed on), closes the trained projector and returns every metric. The caller closes
+     * {@code shared}.
+     */
+    static Map<String, Double> trainThenMeasure(Spec spec, Cell cell, Path dir, Map<String, Object> shared,
+                                                java.util.List<String> measures) throws Exception {
+        Map<String, Double> m = new LinkedHashMap<>();
+        FakeContext train = new FakeContext(spec, cell, dir, spec.metrics().get("train"), shared, false);
+        m.putAll(new TrainProvider().compute(train));
+        for (String name : measures) {
+            FakeContext ctx = new FakeContext(spec, cell, dir, spec.metrics().get(name), shared, false);
+            ctx.artefacts.putAll(train.artefacts);
+            MetricProvider p = java.util.ServiceLoader.load(MetricProvider.class).stream()
+                    .map(java.util.ServiceLoader.Provider::get).filter(x -> x.name().equals(name)).findFirst()
+                    .orElseThrow();
+            m.putAll(p.compute(ctx));
+            train.artefacts.putAll(ctx.artefacts);
+        }
+        ((AutoCloseable) train.artefacts.get(org.vistabench.cell.TrainedCell.KEY)).close();
+        return m;
+    }
+
     FakeContext(Spec spec, Cell cell, Path cellDir, Map<String, Object> params, Map<String, Object> shared,
                 boolean resume) {
         this.spec = spec;

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.cell.TrainedCell;
 import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecLoader;
@@ -56,18 +55,7 @@ class PaperMeasuresTest {
             Cell cell = Cell.of("enc", "lm", "early", "none", 3);
             Path dir = root.resolve("cells").resolve(cell.id());
             Files.createDirectories(dir);
-            FakeContext train = new FakeContext(spec, cell, dir, spec.metrics().get("train"), shared, false);
-            m.putAll(new TrainProvider().compute(train));
-            for (String name : MEASURES) {
-                FakeContext ctx = new FakeContext(spec, cell, dir, spec.metrics().get(name), shared, false);
-                ctx.artefacts.putAll(train.artefacts);
-                MetricProvider p = java.util.ServiceLoader.load(MetricProvider.class).stream()
-                        .map(java.util.ServiceLoader.Provider::get).filter(x -> x.name().equals(name)).findFirst()
-                        .orElseThrow();
-                m.putAll(p.compute(ctx));
-                train.artefacts.putAll(ctx.artefacts);
-            }
-            ((AutoCloseable) train.artefacts.get(TrainedCell.KEY)).close();
+            m.putAll(FakeContext.trainThenMeasure(spec, cell, dir, shared, MEASURES));
         } finally {
             for (Object o : shared.values()) {
                 if (o instanceof AutoCloseable a) {
