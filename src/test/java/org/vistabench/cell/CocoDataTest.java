@@ -204,6 +204,27 @@ class CocoDataTest {
         whole.forEach((cat, m) -> assertArrayEquals(m, clip.get(cat), cat));
     }
 
+    /**
+     * A crop larger than the resized square (shortest edge 6, crop 8) pads one zero pixel each side: the grid spans
+     * square pixels [-1, 7), i.e. original columns 0–7, but only the square [1, 7) is seen, so the dog in original
+     * column 0 stays out; the person (columns 1–3, rows 0–2 of the top-left 4×4 patch: 9 of 16) is in.
+     */
+    @Test
+    void aPaddedCropCountsItsBorderAsEmpty() {
+        CocoData d = CocoData.open(spec(0.5, "fail"));
+        ImageSplit s = d.split("train").imageIds().contains(100L) ? d.split("train") : d.split("test");
+        com.fasterxml.jackson.databind.node.ObjectNode n = Json.MAPPER.createObjectNode();
+        n.putObject("size").put("shortest_edge", 6);
+        n.putObject("crop_size").put("height", 8).put("width", 8);
+        org.vistabench.model.vision.ImageProcessor p =
+                org.vistabench.model.vision.ImageProcessor.fromJson(n, Path.of("preprocessor_config.json"));
+        assertArrayEquals(new int[] {-1, -1, 8, 8}, p.visibleRegion(H, H).inPixels(H, H));
+        Map<String, boolean[]> seen = new LinkedHashMap<>();
+        s.objectMasks(100L, 2, 2, 0.5, p::visibleRegion).forEach(m -> seen.put(m.category(), m.patches()));
+        assertArrayEquals(new boolean[] {true, false, true, false}, seen.get("person"));
+        assertArrayEquals(new boolean[] {false, false, false, false}, seen.get("dog"));
+    }
+
     @Test
     void derivesPresenceAndCountQuestionsDeterministically() {
         CocoData d = CocoData.open(spec(0.5, "fail"));
