@@ -55,12 +55,12 @@ import org.vistabench.spec.DataSpec;
  * of the image's size is used, so the feature rows stay aligned with the ids. A bad image never crashes the JVM.
  *
  * <p><b>What the encoder sees.</b> Every image is served centre-cropped to a square (side = its shorter edge), and
- * object masks are laid over that same square. For processors that resize the shorter edge and centre-crop a
- * square (CLIP: 224 → 224, LLaVA's 336 → 336) this is exactly the region they keep, so masks line up with the
- * patch grid. DINOv2's processor (256 → crop 224) keeps only the central 224/256 of the square; the grid here
- * still spans the whole square, so its masks are off by up to 1/16 of the side at the borders (not corrected:
- * {@link ImageSplit#objectMasks} does not know the encoder). A processor that squashes without cropping would see
- * the square, not the full image.
+ * object masks are laid over the part of that square the encoder's processor keeps
+ * ({@link ImageSplit#objectMasks(long, int, int, double, ImageSplit.Visible)} with the processor's
+ * {@code visibleRegion}): the whole square for processors that resize the shorter edge and centre-crop a square of
+ * that size (CLIP: 224 → 224, LLaVA's 336 → 336), its central 224/256 for DINOv2's (256 → crop 224). Region edges
+ * are rounded to whole pixels of the original image. A processor that squashes without cropping would see the
+ * square, not the full image.
  *
  * <p><b>Vocabulary.</b> The shipped COCO lexicon ({@link CocoLexicon}), restricted to the dataset's categories.
  * COCO has no attributes or scenes: an image's concepts are its object categories only, and
@@ -354,12 +354,15 @@ final class CocoData implements DataBundle {
 
         @Override
         public List<ObjectMask> objectMasks(long id, int cols, int rows, double minCover) {
+            return objectMasks(id, cols, rows, minCover, Visible.WHOLE);
+        }
+
+        /** The grid over the visible part of the served square (its size is known without decoding the image). */
+        @Override
+        public List<ObjectMask> objectMasks(long id, int cols, int rows, double minCover, Visible visible) {
             CocoImage im = ds.image(id).orElseThrow(() -> new IllegalArgumentException("no image id " + id));
             int[] r = square(im.width(), im.height());
-            List<ObjectMask> out = new ArrayList<>();
-            ds.categoryPatchMasks(id, cols, rows, minCover, r[0], r[1], r[2], r[3])
-                    .forEach((cat, in) -> out.add(new ObjectMask(cat, in)));
-            return out;
+            return VisibleMasks.of(ds, id, cols, rows, minCover, r[0], r[1], r[2], r[3], visible);
         }
 
         @Override

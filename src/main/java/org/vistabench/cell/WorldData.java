@@ -74,6 +74,16 @@ final class WorldData implements DataBundle {
                 return out;
             }
 
+            /** The whole scene (the mini world's processors do not crop) gives exactly the four-argument masks. */
+            @Override
+            public List<ObjectMask> objectMasks(long id, int cols, int rows, double minCover, Visible visible) {
+                CocoImage im = ds.image(id).orElseThrow(() -> new IllegalArgumentException("no image id " + id));
+                if (visible.of(im.width(), im.height()).isFull()) {
+                    return objectMasks(id, cols, rows, minCover);
+                }
+                return VisibleMasks.of(ds, id, cols, rows, minCover, 0, 0, im.width(), im.height(), visible);
+            }
+
             @Override
             public List<CocoQuestion> questions(long id) {
                 return ds.questions(id);

@@ -362,6 +362,24 @@ public final class CocoDataset {
             throw new IllegalArgumentException("region " + x0 + "," + y0 + " " + w + "x" + h + " is not inside image "
                     + imageId + " (" + im.width() + "x" + im.height() + ")");
         }
+        return categoryPatchMasks(imageId, cols, rows, minCover, x0, y0, w, h, new int[] {x0, y0, w, h});
+    }
+
+    /**
+     * As the region overload, for a grid region that may reach beyond the pixels the encoder gets: only the pixels
+     * inside {@code seen = {x, y, w, h}} (a rectangle of the image) can be covered; grid pixels outside it (a
+     * padded crop's zero border, or outside the image) still count towards their patch's area. With
+     * {@code seen} = the region this is exactly the region overload.
+     */
+    public java.util.SortedMap<String, boolean[]> categoryPatchMasks(long imageId, int cols, int rows, double minCover,
+                                                                     int x0, int y0, int w, int h, int[] seen) {
+        CocoImage im = require(imageId);
+        if (w <= 0 || h <= 0 || seen.length != 4 || seen[0] < 0 || seen[1] < 0 || seen[2] <= 0 || seen[3] <= 0
+                || seen[0] + seen[2] > im.width() || seen[1] + seen[3] > im.height()) {
+            throw new IllegalArgumentException("region " + x0 + "," + y0 + " " + w + "x" + h + " seeing "
+                    + java.util.Arrays.toString(seen) + " does not fit image " + imageId + " (" + im.width() + "x"
+                    + im.height() + ")");
+        }
         java.util.SortedMap<String, boolean[]> pixels = new java.util.TreeMap<>();
         for (CocoAnnotation a : annotations(imageId)) {
             boolean[] m = mask(a);
@@ -371,10 +389,10 @@ public final class CocoDataset {
                 u[i] |= m[i];
             }
         }
-        int[] area = onPatches(null, im.width(), cols, rows, x0, y0, w, h);
+        int[] area = onPatches(null, im.width(), cols, rows, x0, y0, w, h, seen);
         java.util.SortedMap<String, boolean[]> out = new java.util.TreeMap<>();
         pixels.forEach((cat, m) -> {
-            int[] covered = onPatches(m, im.width(), cols, rows, x0, y0, w, h);
+            int[] covered = onPatches(m, im.width(), cols, rows, x0, y0, w, h, seen);
             boolean[] in = new boolean[cols * rows];
             for (int p = 0; p < in.length; p++) {
                 in[p] = covered[p] > 0 && covered[p] >= minCover * area[p];
@@ -387,6 +405,28 @@ public final class CocoDataset {
     /** Pixels of {@code mask} (null: every pixel) on each patch of a {@code cols x rows} grid over the image. */
     private static int[] onPatches(boolean[] mask, CocoImage im, int cols, int rows) {
         return onPatches(mask, im.width(), cols, rows, 0, 0, im.width(), im.height());
+    }
+
+    /** The same where only pixels inside {@code seen = {x, y, w, h}} can be in {@code mask} (every pixel is area). */
+    private static int[] onPatches(boolean[] mask, int stride, int cols, int rows, int x0, int y0, int w, int h,
+                                   int[] seen) {
+        if (seen[0] <= x0 && seen[1] <= y0 && x0 + w <= seen[0] + seen[2] && y0 + h <= seen[1] + seen[3]) {
+            return onPatches(mask, stride, cols, rows, x0, y0, w, h);
+        }
+        int[] out = new int[cols * rows];
+        for (int y = 0; y < h; y++) {
+            int gy = y0 + y;
+            boolean rowSeen = gy >= seen[1] && gy < seen[1] + seen[3];
+            for (int x = 0; x < w; x++) {
+                int gx = x0 + x;
+                boolean in = mask == null || rowSeen && gx >= seen[0] && gx < seen[0] + seen[2]
+                        && mask[gy * stride + gx];
+                if (in) {
+                    out[(y * rows / h) * cols + x * cols / w]++;
+                }
+            }
+        }
+        return out;
     }
 
     /** The same over the region {@code [x0, x0 + w) × [y0, y0 + h)} of an image {@code stride} pixels wide. */

@@ -12,6 +12,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.TreeMap;
 import org.vistabench.cell.CellContext;
+import org.vistabench.cell.ImageSplit;
 import org.vistabench.cell.ObjectMask;
 import org.vistabench.cell.Resources;
 import org.vistabench.core.ExitCodes;
@@ -78,9 +79,11 @@ public final class LocalizationProvider implements MetricProvider {
                 : in.codes().layers().values().iterator().next().image().get(0).length;
         int skip = tokens == 0 ? 0 : cls(tokens);
         int side = (int) Math.round(Math.sqrt(tokens - skip));
+        // the grid over the part of each served image the encoder's processor keeps (DINOv2: the central 224/256)
+        ImageSplit.Visible visible = Resources.encoder(ctx).processor()::visibleRegion;
         for (long id : in.codes().imageIds()) {
             Map<String, boolean[]> masks = new TreeMap<>();
-            for (ObjectMask m : in.split().objectMasks(id, side, side, minCover)) {
+            for (ObjectMask m : in.split().objectMasks(id, side, side, minCover, visible)) {
                 if (m.size() >= minPatches && m.size() <= maxFraction * m.patches().length) {
                     masks.put(m.category(), m.patches());
                 }

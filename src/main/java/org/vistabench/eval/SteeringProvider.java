@@ -22,6 +22,7 @@ import java.util.function.BiFunction;
 import org.vistabench.cell.CellContext;
 import org.vistabench.cell.DataBundle;
 import org.vistabench.cell.LmBundle;
+import org.vistabench.cell.ImageSplit;
 import org.vistabench.cell.ObjectMask;
 import org.vistabench.cell.Resources;
 import org.vistabench.cell.TrainedCell;
@@ -122,6 +123,8 @@ public final class SteeringProvider implements MetricProvider {
         int tokens = codes.layers().get(layers.get(0)).image().get(0).length;
         int skip = LocalizationProvider.cls(tokens);
         int side = (int) Math.round(Math.sqrt(tokens - skip));
+        // the grid over the part of each served image the encoder's processor keeps (DINOv2: the central 224/256)
+        ImageSplit.Visible visible = Resources.encoder(ctx).processor()::visibleRegion;
         VisualPrompt objectPrompt = tc.prompt();
         List<Set<String>> named = new ArrayList<>();
         List<String> before = new ArrayList<>();
@@ -132,7 +135,7 @@ public final class SteeringProvider implements MetricProvider {
             before.add(a);
             named.add(in.judge().objectsNamed(a));
             Map<String, boolean[]> m = new TreeMap<>();
-            for (ObjectMask om : in.split().objectMasks(id, side, side, minCover)) {
+            for (ObjectMask om : in.split().objectMasks(id, side, side, minCover, visible)) {
                 if (om.size() >= 1 && om.size() < om.patches().length) {
                     m.put(om.category(), om.patches());
                 }

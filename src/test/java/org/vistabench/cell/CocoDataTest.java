@@ -165,6 +165,66 @@ class CocoDataTest {
         assertEquals(s.objects(id), new java.util.TreeSet<>(masks.keySet()), "one mask per category present");
     }
 
+    /**
+     * A cropping processor's visible region: the grid covers only the part it keeps, so an object in the cropped-away
+     * border is in no patch. A processor with shortest edge 6 and crop 4 keeps rows and columns [1, 5) of the 6×6
+     * centre square, i.e. original columns 2–5 and rows 1–4; the skis (original (5, 5) and (6, 5)) are in the
+     * cropped-away bottom row.
+     */
+    @Test
+    void masksFollowTheRegionACroppingProcessorKeeps() {
+        CocoData d = CocoData.open(spec(0.5, "fail"));
+        ImageSplit s = d.split("train").imageIds().contains(100L) ? d.split("train") : d.split("test");
+        long id = 100L;   // k = 0: person, dog (column 0, outside the square), skis
+        com.fasterxml.jackson.databind.node.ObjectNode n = Json.MAPPER.createObjectNode();
+        n.putObject("size").put("shortest_edge", 6);
+        n.putObject("crop_size").put("height", 4).put("width", 4);
+        org.vistabench.model.vision.ImageProcessor p =
+                org.vistabench.model.vision.ImageProcessor.fromJson(n, Path.of("preprocessor_config.json"));
+        assertEquals(new org.vistabench.model.vision.VisibleRegion(1 / 6.0, 1 / 6.0, 5 / 6.0, 5 / 6.0),
+                p.visibleRegion(H, H));
+        Map<String, boolean[]> whole = new LinkedHashMap<>();
+        s.objectMasks(id, 2, 2, 0.2).forEach(m -> whole.put(m.category(), m.patches()));
+        // over the whole 6x6 square: skis cover 2 of the bottom-right 3x3 patch's 9 pixels (>= 0.2)
+        assertArrayEquals(new boolean[] {false, false, false, true}, whole.get("skis"));
+        Map<String, boolean[]> seen = new LinkedHashMap<>();
+        s.objectMasks(id, 2, 2, 0.2, p::visibleRegion).forEach(m -> seen.put(m.category(), m.patches()));
+        assertArrayEquals(new boolean[] {false, false, false, false}, seen.get("skis"), "cropped away");
+        // person covers original columns 1-3; the visible 4x4 starts at column 2: its left 2x2 patches are person
+        assertArrayEquals(new boolean[] {true, false, true, false}, seen.get("person"));
+        // the whole-image region gives exactly the four-argument masks
+        Map<String, boolean[]> same = new LinkedHashMap<>();
+        s.objectMasks(id, 2, 2, 0.2, ImageSplit.Visible.WHOLE).forEach(m -> same.put(m.category(), m.patches()));
+        assertEquals(whole.keySet(), same.keySet());
+        whole.forEach((cat, m) -> assertArrayEquals(m, same.get(cat), cat));
+        // a CLIP-style processor on the served square sees it whole: the same masks as without a region
+        Map<String, boolean[]> clip = new LinkedHashMap<>();
+        s.objectMasks(id, 2, 2, 0.2, org.vistabench.model.vision.ImageProcessor.clip()::visibleRegion)
+                .forEach(m -> clip.put(m.category(), m.patches()));
+        whole.forEach((cat, m) -> assertArrayEquals(m, clip.get(cat), cat));
+    }
+
+    /**
+     * A crop larger than the resized square (shortest edge 6, crop 8) pads one zero pixel each side: the grid spans
+     * square pixels [-1, 7), i.e. original columns 0–7, but only the square [1, 7) is seen, so the dog in original
+     * column 0 stays out; the person (columns 1–3, rows 0–2 of the top-left 4×4 patch: 9 of 16) is in.
+     */
+    @Test
+    void aPaddedCropCountsItsBorderAsEmpty() {
+        CocoData d = CocoData.open(spec(0.5, "fail"));
+        ImageSplit s = d.split("train").imageIds().contains(100L) ? d.split("train") : d.split("test");
+        com.fasterxml.jackson.databind.node.ObjectNode n = Json.MAPPER.createObjectNode();
+        n.putObject("size").put("shortest_edge", 6);
+        n.putObject("crop_size").put("height", 8).put("width", 8);
+        org.vistabench.model.vision.ImageProcessor p =
+                org.vistabench.model.vision.ImageProcessor.fromJson(n, Path.of("preprocessor_config.json"));
+        assertArrayEquals(new int[] {-1, -1, 8, 8}, p.visibleRegion(H, H).inPixels(H, H));
+        Map<String, boolean[]> seen = new LinkedHashMap<>();
+        s.objectMasks(100L, 2, 2, 0.5, p::visibleRegion).forEach(m -> seen.put(m.category(), m.patches()));
+        assertArrayEquals(new boolean[] {true, false, true, false}, seen.get("person"));
+        assertArrayEquals(new boolean[] {false, false, false, false}, seen.get("dog"));
+    }
+
     @Test
     void derivesPresenceAndCountQuestionsDeterministically() {
         CocoData d = CocoData.open(spec(0.5, "fail"));

@@ -247,20 +247,9 @@ public final class ImageProcessor {
         int w = image.getWidth();
         int[][] planes = rgbPlanes(image);
         if (doResize) {
-            int nh;
-            int nw;
-            if (shortestEdge > 0) {
-                // HF get_resize_output_image_size(default_to_square=False): the long side is truncated, not rounded
-                boolean wShort = w <= h;
-                int shortSide = wShort ? w : h;
-                int longSide = wShort ? h : w;
-                int newLong = (int) ((long) shortestEdge * longSide / (double) shortSide);
-                nh = wShort ? newLong : shortestEdge;
-                nw = wShort ? shortestEdge : newLong;
-            } else {
-                nh = resizeH;
-                nw = resizeW;
-            }
+            int[] size = resizedSize(w, h);
+            int nh = size[1];
+            int nw = size[0];
             planes = Resampler.resize(planes, h, w, nh, nw, filter,
                     backend == Backend.PIL ? Resampler.Backend.PIL : Resampler.Backend.TORCHVISION);
             h = nh;
@@ -274,6 +263,59 @@ public final class ImageProcessor {
         dims[0] = h;
         dims[1] = w;
         return planes;
+    }
+
+    /** {width, height} after the resize step for a {@code width × height} input (the input's size without one). */
+    private int[] resizedSize(int w, int h) {
+        if (!doResize) {
+            return new int[] {w, h};
+        }
+        if (shortestEdge > 0) {
+            // HF get_resize_output_image_size(default_to_square=False): the long side is truncated, not rounded
+            boolean wShort = w <= h;
+            int shortSide = wShort ? w : h;
+            int longSide = wShort ? h : w;
+            int newLong = (int) ((long) shortestEdge * longSide / (double) shortSide);
+            return wShort ? new int[] {shortestEdge, newLong} : new int[] {newLong, shortestEdge};
+        }
+        return new int[] {resizeW, resizeH};
+    }
+
+    /**
+     * The region of a {@code width × height} input image that {@link #process} puts in its pixel tensor, from this
+     * processor's own resize and crop with the same arithmetic: the resized size as {@link #process} computes it
+     * (shortest edge: the long side truncated), then torchvision's centre crop on it (zero padding of
+     * {@code (crop − size) / 2} when the crop is larger, then offset {@code int((size − crop) / 2.0)}). The region
+     * is that crop window divided by the resized size. Without a crop it is {@link VisibleRegion#FULL}.
+     *
+     * <p>E.g. DINOv2 (shortest edge 256, crop 224) on 640 × 480: resized to 341 × 256, crop offset (58, 16), so
+     * x ∈ [58/341, 282/341), y ∈ [16/256, 240/256); on any square input: [1/16, 15/16) both ways. CLIP (224, 224) on
+     * a square input: the whole image.
+     */
+    public VisibleRegion visibleRegion(int width, int height) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("image size " + width + "x" + height);
+        }
+        if (!doCrop) {
+            return VisibleRegion.FULL;
+        }
+        int[] size = resizedSize(width, height);
+        int w = size[0];
+        int h = size[1];
+        int[] x = cropWindow(w, cropW);
+        int[] y = cropWindow(h, cropH);
+        if (x[0] == 0 && x[1] == w && y[0] == 0 && y[1] == h) {
+            return VisibleRegion.FULL;
+        }
+        return new VisibleRegion(x[0] / (double) w, y[0] / (double) h, x[1] / (double) w, y[1] / (double) h);
+    }
+
+    /** {first, end} of {@link #centerCrop}'s window along one axis of {@code size} pixels, in that axis's pixels. */
+    static int[] cropWindow(int size, int crop) {
+        int pad = crop > size ? (crop - size) / 2 : 0;
+        int padded = Math.max(size, crop);
+        int first = (int) ((padded - crop) / 2.0) - pad;
+        return new int[] {first, first + crop};
     }
 
     private float[] normalizePlanes(int[][] planes, int h, int w) {
@@ -314,21 +356,17 @@ public final class ImageProcessor {
 
     /** torchvision centre crop: zero-pad when the crop is larger, then {@code top = int((H - ch) / 2.0)}. */
     static int[][] centerCrop(int[][] planes, int h, int w, int ch, int cw) {
-        int padTop = ch > h ? (ch - h) / 2 : 0;
-        int padLeft = cw > w ? (cw - w) / 2 : 0;
-        int ph = Math.max(h, ch);
-        int pw = Math.max(w, cw);
-        int top = (int) ((ph - ch) / 2.0);
-        int left = (int) ((pw - cw) / 2.0);
+        int top = cropWindow(h, ch)[0];   // negative when padded
+        int left = cropWindow(w, cw)[0];
         int[][] out = new int[planes.length][ch * cw];
         for (int c = 0; c < planes.length; c++) {
             for (int y = 0; y < ch; y++) {
-                int sy = y + top - padTop;
+                int sy = y + top;
                 if (sy < 0 || sy >= h) {
                     continue;
                 }
                 for (int x = 0; x < cw; x++) {
-                    int sx = x + left - padLeft;
+                    int sx = x + left;
                     if (sx >= 0 && sx < w) {
                         out[c][y * cw + x] = planes[c][sy * w + sx];
                     }
