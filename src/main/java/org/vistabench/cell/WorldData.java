@@ -43,11 +43,7 @@ final class WorldData implements DataBundle {
 
             @Override
             public Set<String> objects(long id) {
-                Set<String> out = new TreeSet<>();
-                for (CocoAnnotation a : ds.annotations(id)) {
-                    out.add(ds.category(a.categoryId()).name());
-                }
-                return out;
+                return ds.categoryNames(id);
             }
 
             @Override

@@ -250,6 +250,15 @@ public final class CocoDataset {
         return annotations.getOrDefault(imageId, List.of());
     }
 
+    /** The names of the categories an image's annotations carry, sorted. */
+    public java.util.SortedSet<String> categoryNames(long imageId) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (CocoAnnotation a : annotations(imageId)) {
+            out.add(category(a.categoryId()).name());
+        }
+        return out;
+    }
+
     public List<String> captions(long imageId) {
         return captions.getOrDefault(imageId, List.of());
     }
