@@ -27,6 +27,13 @@ public interface CellContext {
     /** True under {@code --resume}: a provider may continue from its own checkpoints in {@link #cellDir()}. */
     boolean resume();
 
+    /**
+     * Reports where part of this provider's time went ({@code train.forward}, {@code setup.features}): added to the
+     * cell's stage seconds in run.json and to the run's {@code time:} line, never to metrics or tables.
+     */
+    default void partSeconds(String part, double seconds) {
+    }
+
     /** False under {@code run --no-progress}: the provider draws no progress bars (training, features, world build). */
     default boolean progress() {
         return true;

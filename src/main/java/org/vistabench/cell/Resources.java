@@ -97,13 +97,16 @@ public final class Resources {
             FeatureKey key = new FeatureKey(enc.id(), enc.weightsHash(), enc.layer(), enc.tokens(), data.id() + "/"
                     + split, "ImageProcessor.forModel/v1", FeatureCache.hashIds(ids));
             FeatureCache cache = new FeatureCache(featureCacheRoot(ctx), ctx.progress());
-            return cache.getOrCompute(key, ids, (from, to) -> {
+            long t0 = System.nanoTime();
+            CachedFeatures f = cache.getOrCompute(key, ids, (from, to) -> {
                 List<java.awt.image.BufferedImage> imgs = new ArrayList<>();
                 for (int i = from; i < to; i++) {
                     imgs.add(s.image(ids[i]));
                 }
                 return enc.features(imgs);
             }, "features " + enc.id() + "/" + split);
+            ctx.partSeconds("setup.features", (System.nanoTime() - t0) / 1e9);
+            return f;
         });
     }
 

@@ -128,14 +128,23 @@ public final class TrainProvider implements MetricProvider {
                 trainer = new Trainer(cfg, backbone, stages, cons, opts, cellManager.getDevice());
             }
             double ceUntrained;
+            long tEval = System.nanoTime();
             try (Projector init = trainer.initialProjector(cellManager)) {
                 ceUntrained = Evaluator.meanCe(trainer.objective(), init, prompt, testFeats, eval, cfg.batch());
             }
-            TrainResult r = trainer.train(cellManager);
+            long evalNanos = System.nanoTime() - tEval;
+            TrainResult r;
+            try {
+                r = trainer.train(cellManager);
+            } finally {
+                trainer.phaseSeconds().forEach((k, v) -> ctx.partSeconds("train." + k, v));
+            }
             Projector p = r.projector();
             p.save(ctx.cellDir().resolve("projector.safetensors"), Map.of("cell", cell.id(),
                     "steps", Integer.toString(r.stepsDone())));
+            tEval = System.nanoTime();
             Evaluator.Report rep = Evaluator.evaluate(backbone, p, prompt, testFeats, eval, saes, cfg.batch());
+            ctx.partSeconds("train.evaluation", (evalNanos + System.nanoTime() - tEval) / 1e9);
             Map<String, Double> out = new LinkedHashMap<>();
             out.put("train.ce_untrained", ceUntrained);
             out.put("train.ce_final", rep.ce());

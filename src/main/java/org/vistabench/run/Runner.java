@@ -108,16 +108,25 @@ public final class Runner {
             parts.add("no cell ran");
             return "time: " + String.join(" · ", parts);
         }
-        Double setup = totals.get(SETUP);
-        if (setup != null) {
-            parts.add(String.format(Locale.ROOT, "%s %.1f s", SETUP, setup));
+        List<String> order = new ArrayList<>();
+        if (totals.containsKey(SETUP)) {
+            order.add(SETUP);
         }
-        totals.forEach((k, v) -> {
-            if (!k.equals(SETUP)) {
-                parts.add(String.format(Locale.ROOT, "%s %.1f s", k, v));
-            }
-        });
-        double sum = beforeCells + totals.values().stream().mapToDouble(Double::doubleValue).sum();
+        totals.keySet().stream().filter(k -> !k.equals(SETUP) && k.indexOf('.') < 0).forEach(order::add);
+        double sum = beforeCells;
+        for (String k : order) {
+            double v = totals.get(k);
+            sum += v;
+            // a stage's parts (train.forward, setup.features) in brackets after it; they are inside its time
+            List<String> sub = new ArrayList<>();
+            totals.forEach((key, s) -> {
+                if (key.startsWith(k + ".")) {
+                    sub.add(String.format(Locale.ROOT, "%s %.1f", key.substring(k.length() + 1), s));
+                }
+            });
+            parts.add(String.format(Locale.ROOT, "%s %.1f s", k, v) + (sub.isEmpty() ? ""
+                    : " (" + String.join(", ", sub) + ")"));
+        }
         return "time: " + String.join(" · ", parts) + String.format(Locale.ROOT, " (total %.1f s)", sum);
     }
 
@@ -187,7 +196,7 @@ public final class Runner {
                 }
                 Map<String, Object> params = spec.metrics().get(stage.name());
                 CellContext ctx = new Context(spec, cell, cellDir, params == null ? Map.of() : params, shared,
-                        artefacts, options.resume(), options.progress());
+                        artefacts, options.resume(), options.progress(), seconds);
                 long t0 = System.nanoTime();
                 double setupBefore = shared.setupSeconds();
                 Map<String, Double> m;
@@ -317,10 +326,19 @@ public final class Runner {
 
     /** The {@link CellContext} one provider sees for one cell. */
     private record Context(Spec spec, Cell cell, Path cellDir, Map<String, Object> params, SharedObjects sharedObjects,
-                           Map<String, Object> artefacts, boolean resume, boolean progress) implements CellContext {
+                           Map<String, Object> artefacts, boolean resume, boolean progress,
+                           Map<String, Double> seconds) implements CellContext {
         @Override
         public <T> T shared(String key, Supplier<T> make) {
             return sharedObjects.get(key, make);
+        }
+
+        /** A part of a stage ({@code <stage>.<part>}), kept beside the stage's own seconds. */
+        @Override
+        public void partSeconds(String part, double s) {
+            if (part.indexOf('.') > 0 && Double.isFinite(s)) {
+                seconds.merge(part, round(s), (a, b) -> round(a + b));
+            }
         }
     }
 

@@ -335,8 +335,33 @@ public final class Trainer {
      * the mean over all its answer tokens, HF's −100-label mean; the SAE term the mean over all its images). With
      * equal answer-token counts per micro-batch the CE weight is the usual 1/accumulation.
      */
+    /** Nanoseconds spent per phase of the steps run so far: data, forward, backward, optimizer. */
+    private final long[] phaseNanos = new long[4];
+    private static final String[] PHASES = {"data", "forward", "backward", "optimizer"};
+
+    /**
+     * Seconds spent in each phase of the steps this trainer ran (not those restored from a checkpoint):
+     * {@code data} (picking examples, padding, gathering or encoding features), {@code forward} (the loss: projector,
+     * LM, SAE terms), {@code backward}, {@code optimizer} (gradient norm, clipping, AdamW). On a GPU the phases are
+     * measured at the host's synchronisation points (reading the loss), so forward includes queued work.
+     */
+    public java.util.Map<String, Double> phaseSeconds() {
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < PHASES.length; i++) {
+            out.put(PHASES[i], phaseNanos[i] / 1e9);
+        }
+        return out;
+    }
+
+    private long lap(int phase, long since) {
+        long now = System.nanoTime();
+        phaseNanos[phase] += now - since;
+        return now;
+    }
+
     private TraceRow step(NDManager sm, Projector projector, AdamW adam, DataOrder order, TrainStage st, int step,
                           double lr, TraceRow lastFinite, long t0) {
+        long t = System.nanoTime();
         double ce;
         SortedMap<Integer, Double> sae = new TreeMap<>();
         long tokens = 0;
@@ -344,6 +369,7 @@ public final class Trainer {
         if (st.accumulation() == 1) {
             int[] picks = order.next(st.batch());
             Batch b = Batch.build(sm, st.prompt(), st.features(), st.examples(), picks);
+            t = lap(0, t);
             try (GradientCollector gc = engine.newGradientCollector()) {
                 VistaObjective.Parts parts = objective.loss(projector, b, st.lambdaSae());
                 ce = parts.ce().getFloat();
@@ -353,8 +379,10 @@ public final class Trainer {
                         || sae.values().stream().anyMatch(v -> !Double.isFinite(v))) {
                     throw diverged(step, "loss", ce, sae, Double.NaN, lastFinite, st);
                 }
+                t = lap(1, t);
                 gc.backward(parts.total());
             }
+            t = lap(2, t);
             tokens = b.tokens();
         } else {
             int[][] micro = new int[st.accumulation()][];
@@ -369,6 +397,7 @@ public final class Trainer {
             for (int[] picks : micro) {
                 try (NDManager mm = sm.newSubManager()) {
                     Batch b = Batch.build(mm, st.prompt(), st.features(), st.examples(), picks);
+                    t = lap(0, t);
                     float ceWeight = (float) b.answerTokens() / answerTokens;
                     float saeWeight = 1f / micro.length;
                     try (GradientCollector gc = engine.newGradientCollector()) {
@@ -386,10 +415,12 @@ public final class Trainer {
                                 || msae.values().stream().anyMatch(v -> !Double.isFinite(v))) {
                             throw diverged(step, "loss", mce, msae, Double.NaN, lastFinite, st);
                         }
+                        t = lap(1, t);
                         gc.backward(scaled);
                         ceSum += mce * ceWeight;
                         msae.forEach((l, v) -> sae.merge(l, v * saeWeight, Double::sum));
                     }
+                    t = lap(2, t);
                     tokens += b.tokens();
                 }
             }
@@ -401,6 +432,7 @@ public final class Trainer {
             throw diverged(step, "gradients", ce, sae, gradNorm, lastFinite, st);
         }
         adam.step(grads, lr, st.gradClip());
+        lap(3, t);
         double secs = (System.nanoTime() - t0) / 1e9;
         return new TraceRow(step, ce, sae, gradNorm, lr, tokens / Math.max(secs, 1e-9), staged ? st.name() : null);
     }

@@ -175,6 +175,34 @@ class RunnerTest {
         assertTrue(runner.timeBreakdown().startsWith("time: setup "), runner.timeBreakdown());
     }
 
+    @Test
+    void aProvidersPartsGoToRunJsonAndTheTimeLineInsideTheirStage() throws Exception {
+        Spec spec = RunFixtures.fast(tmp);
+        MetricProvider parts = fake(ctx -> {
+            ctx.partSeconds("fake.forward", 1.25);
+            ctx.partSeconds("fake.forward", 0.5);
+            ctx.partSeconds("fake.backward", 2.0);
+            ctx.partSeconds("nodot", 9.0); // not <stage>.<part>: ignored
+            return Map.of("fake.score", 1.0);
+        });
+        Path out = tmp.resolve("parts");
+        List<Cell> cells = TestSpecs.cells(spec).subList(0, 2);
+        Runner runner = new Runner(spec, List.of(parts));
+        try (ResultsStore store = ResultsStore.open(out, spec, false, "test")) {
+            assertEquals(2, runner.run(cells, store, RunFixtures.QUIET).ok());
+        }
+        Map<String, Double> first = ResultsStore.readManifest(out).orElseThrow().cells().get(cells.get(0).id())
+                .seconds();
+        assertEquals(1.75, first.get("fake.forward"));
+        assertEquals(2.0, first.get("fake.backward"));
+        assertTrue(!first.containsKey("nodot"), first.toString());
+        String line = runner.timeBreakdown();
+        assertTrue(line.matches("time: setup [0-9.]+ s · fake [0-9.]+ s \\(forward 3\\.5, backward 4\\.0\\) "
+                + "\\(total [0-9.]+ s\\)"), line);
+        double total = Double.parseDouble(line.replaceAll(".*\\(total ([0-9.]+) s\\)", "$1"));
+        assertTrue(total < 3.5, "parts are inside their stage, not added to the total: " + line);
+    }
+
     /** A provider named {@code fake} computing {@code f}. */
     private static MetricProvider fake(java.util.function.Function<CellContext, Map<String, Double>> f) {
         return new MetricProvider() {
