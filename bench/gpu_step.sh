@@ -62,7 +62,7 @@ fi
 export PYTORCH_LIBRARY_PATH="$libdir" PYTORCH_VERSION="$torch_ver" PYTORCH_FLAVOR="$flavor" VISTABENCH_JNI_BF16=1
 
 args=(--d 2304 --layers 26 --heads 8 --kv 4 --head_dim 256 --inter 9216 --vocab 256000 --feat 1024
-      --batch 16 --image 256 --text 32 --sae_layers 0,1,2,3,4 --sae_width 16384 --warmup 2 --steps "$steps")
+      --batch 16 --image 256 --text 32 --sae_layers "0,1,2,3,4" --sae_width 16384 --warmup 2 --steps "$steps")
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null | head -1 || true
 java_line="$("$b/jre/bin/java" -Xmx24g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$b/vistabench.jar:$b/bench-classes" \
   org.vistabench.bench.TrainStepBench "${args[@]}" --device gpu --precision bf16 | tail -1)"
