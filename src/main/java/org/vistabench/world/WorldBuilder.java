@@ -177,6 +177,15 @@ public final class WorldBuilder {
                 LOG.info("world {}: built in {} s, peak resident memory (VmHWM, heap + native) {} MB; Java heap now {} MB "
                                 + "committed of {} MB max", root.getFileName(), String.format("%.1f", total), hwm / 1024,
                         rt.totalMemory() >> 20, rt.maxMemory() >> 20);
+                synchronized (seconds) {
+                    // where the build's time went, stage by stage (the encoders stage runs beside lm and saes, so
+                    // the stages add up to more than the wall time)
+                    LOG.info("world {}: time: {} (wall {} s)", root.getFileName(), seconds.entrySet().stream()
+                            .map(e -> e.getKey() + " " + String.format(java.util.Locale.ROOT, "%.1f s", e.getValue())
+                                    + (e.getKey().equals(SIDE_STAGE) ? " (beside lm and saes)" : ""))
+                            .collect(java.util.stream.Collectors.joining(" · ")),
+                            String.format(java.util.Locale.ROOT, "%.1f", total));
+                }
                 WorldReadme.write(root, settings, lex, now, seconds, total, hwm);
             }
             return root;
