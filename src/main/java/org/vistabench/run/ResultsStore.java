@@ -150,10 +150,15 @@ public final class ResultsStore implements AutoCloseable {
         return fresh;
     }
 
+    /**
+     * What a folder holds besides the lock and an LLM judge cache ({@code judge/}, copied in ahead of a run so that
+     * its answers are reused offline): anything else means it is not a fresh results folder.
+     */
     private static List<String> entriesBesideLock(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> !n.equals(RunLock.FILE)).sorted().limit(3)
-                    .toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.equals(RunLock.FILE) && !(n.equals(Merger.JUDGE) && Files.isDirectory(dir.resolve(n))))
+                    .sorted().limit(3).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
         }

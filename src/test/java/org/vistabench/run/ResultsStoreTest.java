@@ -25,6 +25,27 @@ class ResultsStoreTest {
     Path tmp;
 
     @Test
+    void aFreshFolderMayHoldAJudgeCacheButNothingElse() throws Exception {
+        Spec spec = RunFixtures.fast(tmp);
+        Path out = tmp.resolve("judged");
+        Files.createDirectories(out.resolve("judge"));
+        Files.writeString(out.resolve("judge/ab.json"), "{}");
+        try (ResultsStore store = ResultsStore.open(out, spec, false, "test")) {
+            assertEquals(out, store.dir());
+        }
+        assertEquals("{}", Files.readString(out.resolve("judge/ab.json")), "the copied cache is kept for the run");
+        Path other = tmp.resolve("other");
+        Files.createDirectories(other.resolve("judge"));
+        Files.writeString(other.resolve("notes.txt"), "x");
+        VistaException e = assertThrows(VistaException.class, () -> ResultsStore.open(other, spec, false, "test"));
+        assertTrue(e.getMessage().contains("(notes.txt) and has no run.json"), e.getMessage());
+        Path file = tmp.resolve("file-named-judge");
+        Files.createDirectories(file);
+        Files.writeString(file.resolve("judge"), "not a folder");
+        assertThrows(VistaException.class, () -> ResultsStore.open(file, spec, false, "test"));
+    }
+
+    @Test
     void writesMetricsJsonThenDoneMarkerHoldingItsHash() throws Exception {
         Spec spec = RunFixtures.fast(tmp);
         Path out = tmp.resolve("out");
