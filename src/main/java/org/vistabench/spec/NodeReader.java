@@ -411,6 +411,25 @@ public final class NodeReader {
         errors.add(new FileError(file, m.getLine() + 1, m.getColumn() + 1, path, message));
     }
 
+    /**
+     * Reports a problem at the position recorded for {@code path}, or for its nearest recorded parent
+     * ({@link #nearest}): for checks that run after the nodes were read.
+     */
+    public void errorAt(String path, String message) {
+        Position at = nearest(positions, path);
+        errors.add(new FileError(file, at == null ? 0 : at.line(), at == null ? 0 : at.column(), path, message));
+    }
+
+    /** The position of {@code path}, else of its nearest parent that has one ({@code a.b[2].c} → {@code a.b[2]} → …). */
+    public static Position nearest(Map<String, Position> positions, String path) {
+        String p = path;
+        while (!p.isEmpty() && !positions.containsKey(p)) {
+            int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+            p = cut < 0 ? "" : p.substring(0, cut);
+        }
+        return positions.get(p);
+    }
+
     /** {@code " (did you mean "word"?)"} for the closest plausible candidate, or nothing. */
     public String didYouMean(String word, Collection<String> candidates) {
         return voice.suggest().apply(word, candidates).map(this::didYouMean).orElse("");

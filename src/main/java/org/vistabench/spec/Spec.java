@@ -31,12 +31,7 @@ public record Spec(Path file, String sha256, String name, long seed, List<Long> 
      * ({@code encoders[1].layer} falls back to {@code encoders[1]} when the key is absent).
      */
     public SpecError errorAt(String keyPath, String message) {
-        String p = keyPath;
-        while (!p.isEmpty() && !positions.containsKey(p)) {
-            int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
-            p = cut < 0 ? "" : p.substring(0, cut);
-        }
-        NodeReader.Position at = positions.get(p);
+        NodeReader.Position at = NodeReader.nearest(positions, keyPath);
         return new SpecError(file.toString(), at == null ? 0 : at.line(), at == null ? 0 : at.column(), keyPath,
                 message);
     }

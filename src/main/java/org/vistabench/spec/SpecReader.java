@@ -90,7 +90,7 @@ final class SpecReader {
 
         TrainSpec train = r.required(top, "train", "a mapping of training settings")
                 ? trainSection.train(top.get("train")) : null;
-        checkStageData(train, data, hasWorld, top.get("train"));
+        checkStageData(train, data, hasWorld);
         Map<String, Map<String, Object>> metrics = trainSection.metrics(top.get("metrics"), layerSets);
         Path golden = golden(top.get("golden"));
         MatrixSpec matrix = matrixSection.matrix(top.get("matrix"));
@@ -126,8 +126,8 @@ final class SpecReader {
      * A stage's {@code data} names the COCO-format data ({@code coco}) or one of {@code data.conversations}; a world
      * spec has only {@code coco} (the world's train split).
      */
-    private void checkStageData(TrainSpec train, DataSpec data, boolean hasWorld, Node trainNode) {
-        if (train == null || train.stages() == null || !(trainNode instanceof org.yaml.snakeyaml.nodes.MappingNode tm)) {
+    private void checkStageData(TrainSpec train, DataSpec data, boolean hasWorld) {
+        if (train == null || train.stages() == null) {
             return;
         }
         java.util.Set<String> names = new java.util.TreeSet<>();
@@ -135,28 +135,13 @@ final class SpecReader {
         if (data != null && data.conversations() != null) {
             names.addAll(data.conversations().keySet());
         }
-        Node stages = null;
-        for (org.yaml.snakeyaml.nodes.NodeTuple t : tm.getValue()) {
-            if (t.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k && k.getValue().equals("stages")) {
-                stages = t.getValueNode();
-            }
-        }
-        List<Node> items = stages instanceof org.yaml.snakeyaml.nodes.SequenceNode sn ? sn.getValue() : List.of();
-        for (int i = 0; i < train.stages().size() && i < items.size(); i++) {
+        for (int i = 0; i < train.stages().size(); i++) {
             String d = train.stages().get(i).data();
             if (d == null || names.contains(d)) {
                 continue;
             }
-            Node at = items.get(i);
-            if (at instanceof org.yaml.snakeyaml.nodes.MappingNode m) {
-                for (org.yaml.snakeyaml.nodes.NodeTuple t : m.getValue()) {
-                    if (t.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k && k.getValue().equals("data")) {
-                        at = t.getValueNode();
-                    }
-                }
-            }
             String hint = Suggest.closest(d, names).map(c -> " (did you mean '" + c + "'?)").orElse("");
-            r.error(at, "train.stages[" + i + "].data", "expected " + String.join(" or ", names.stream()
+            r.errorAt("train.stages[" + i + "].data", "expected " + String.join(" or ", names.stream()
                     .map(x -> "'" + x + "'").toList()) + (hasWorld ? " (a world spec trains on its own data)"
                     : names.size() == 1 ? " (or the name of a data.conversations set; there are none)" : "")
                     + ", got '" + d + "'" + hint);
