@@ -41,6 +41,26 @@ final class FakeContext implements CellContext {
         return m;
     }
 
+    /**
+     * {@link #trainThenMeasure} on the mini fixture's cell {@code enc__lm__early__none__s3} (folder
+     * {@code root/cells/<id>}), with the fixture's 12 + 6 image data; every shared object is closed afterwards.
+     */
+    static Map<String, Double> onMiniCell(Spec spec, Path root, java.util.List<String> measures) throws Exception {
+        Map<String, Object> shared = new LinkedHashMap<>();
+        shared.put("data", MiniFixture.data(12, 6));
+        try {
+            Cell cell = Cell.of("enc", "lm", "early", "none", 3);
+            Path dir = java.nio.file.Files.createDirectories(root.resolve("cells").resolve(cell.id()));
+            return trainThenMeasure(spec, cell, dir, shared, measures);
+        } finally {
+            for (Object o : shared.values()) {
+                if (o instanceof AutoCloseable a) {
+                    a.close();
+                }
+            }
+        }
+    }
+
     FakeContext(Spec spec, Cell cell, Path cellDir, Map<String, Object> params, Map<String, Object> shared,
                 boolean resume) {
         this.spec = spec;

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +23,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vistabench.io.Json;
-import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecLoader;
 
@@ -82,22 +80,7 @@ class LlmJudgeRunTest {
         writeLabels(root.resolve("saes"));
         Files.writeString(fx.spec, Files.readString(fx.spec) + judge);
         Spec spec = SpecLoader.load(fx.spec);
-        Map<String, Object> shared = new LinkedHashMap<>();
-        shared.put("data", MiniFixture.data(12, 6));
-        Map<String, Double> m = new TreeMap<>();
-        try {
-            Cell cell = Cell.of("enc", "lm", "early", "none", 3);
-            Path dir = root.resolve("cells").resolve(cell.id());
-            Files.createDirectories(dir);
-            m.putAll(FakeContext.trainThenMeasure(spec, cell, dir, shared, MEASURES));
-        } finally {
-            for (Object o : shared.values()) {
-                if (o instanceof AutoCloseable a) {
-                    a.close();
-                }
-            }
-        }
-        return m;
+        return new TreeMap<>(FakeContext.onMiniCell(spec, root, MEASURES));
     }
 
     private static byte[] record(Path root, String file) throws Exception {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vistabench.spec.Cell;
 import org.vistabench.spec.Spec;
 import org.vistabench.spec.SpecLoader;
 
@@ -48,22 +47,7 @@ class PaperMeasuresTest {
                 + "  steering: {removal: 4, replacement: 4, max_new_tokens: 4}\n", "random-sae", 6);
         writeLabels(root.resolve("saes"));
         Spec spec = SpecLoader.load(fx.spec);
-        Map<String, Object> shared = new LinkedHashMap<>();
-        shared.put("data", MiniFixture.data(12, 6));
-        Map<String, Double> m = new LinkedHashMap<>();
-        try {
-            Cell cell = Cell.of("enc", "lm", "early", "none", 3);
-            Path dir = root.resolve("cells").resolve(cell.id());
-            Files.createDirectories(dir);
-            m.putAll(FakeContext.trainThenMeasure(spec, cell, dir, shared, MEASURES));
-        } finally {
-            for (Object o : shared.values()) {
-                if (o instanceof AutoCloseable a) {
-                    a.close();
-                }
-            }
-        }
-        return m;
+        return new LinkedHashMap<>(FakeContext.onMiniCell(spec, root, MEASURES));
     }
 
     @Test
