@@ -155,15 +155,7 @@ public final class TinyHfCache {
         tok.put("padding", null);
         List<Map<String, Object>> added = new ArrayList<>();
         for (int i = 0; i < specials.size(); i++) {
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("id", i);
-            a.put("content", specials.get(i));
-            a.put("single_word", false);
-            a.put("lstrip", false);
-            a.put("rstrip", false);
-            a.put("normalized", false);
-            a.put("special", true);
-            added.add(a);
+            added.add(org.vistabench.world.text.WordTokenizer.addedToken(i, specials.get(i)));
         }
         tok.put("added_tokens", added);
         tok.put("normalizer", Map.of("type", "Lowercase"));

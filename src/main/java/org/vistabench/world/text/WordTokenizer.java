@@ -119,6 +119,19 @@ public final class WordTokenizer {
         return sb.toString();
     }
 
+    /** One entry of a {@code tokenizer.json}'s {@code added_tokens}: a special token, matched before normalisation. */
+    public static Map<String, Object> addedToken(int id, String content) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("id", id);
+        a.put("content", content);
+        a.put("single_word", false);
+        a.put("lstrip", false);
+        a.put("rstrip", false);
+        a.put("normalized", false);
+        a.put("special", true);
+        return a;
+    }
+
     /** The HF {@code tokenizer.json} content. */
     public Map<String, Object> toHfJson() {
         Map<String, Object> root = new LinkedHashMap<>();
@@ -127,15 +140,7 @@ public final class WordTokenizer {
         root.put("padding", null);
         List<Map<String, Object>> added = new ArrayList<>();
         for (String s : SPECIALS) {
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("id", ids.get(s));
-            a.put("content", s);
-            a.put("single_word", false);
-            a.put("lstrip", false);
-            a.put("rstrip", false);
-            a.put("normalized", false);
-            a.put("special", true);
-            added.add(a);
+            added.add(addedToken(ids.get(s), s));
         }
         root.put("added_tokens", added);
         root.put("normalizer", Map.of("type", "Lowercase"));
