@@ -322,7 +322,7 @@ public final class WorldBuilder {
         Path tmp = AtomicFiles.tempDirectoryBeside(target);
         WordTokenizer tok = LmStage.tokenizer(lex);
         MiniGemmaConfig cfg = LmStage.config(tok, settings.hidden(), settings.layers(), settings.heads(),
-                settings.kvHeads(), settings.headDim(), settings.intermediate());
+                settings.kvHeads(), settings.headDim(), settings.intermediate(), settings.slidingWindow());
         List<LmCorpus.Entry> pool = new ArrayList<>(SceneStage.entries(split("train")));
         try (ProgressBar pb = bar("scenes:lm-only", settings.lmExtraScenes())) {
             pool.addAll(SceneStage.generateEntries(settings, lex, "lm", pb::stepBy));
@@ -344,7 +344,7 @@ public final class WorldBuilder {
         Path lmDir = root.resolve("lm");
         WordTokenizer tok = LmStage.tokenizer(lex);
         MiniGemmaConfig cfg = LmStage.config(tok, settings.hidden(), settings.layers(), settings.heads(),
-                settings.kvHeads(), settings.headDim(), settings.intermediate());
+                settings.kvHeads(), settings.headDim(), settings.intermediate(), settings.slidingWindow());
         LmCorpus corpus = new LmCorpus(new Grammar(lex), tok, settings.firstObjectShare(), settings.maxTurns(),
                 settings.maxTokens());
         Map<String, Object> q = new LinkedHashMap<>();

@@ -76,15 +76,17 @@ final class WorldReadme {
         b.append("## LM\n\n");
         Map<String, Object> lq = quality(stages, "lm");
         b.append(String.format("Gemma-2 architecture: hidden %d, %d layers, %d heads (%d kv, head dim %d), MLP %d, "
-                        + "%s parameters; alternating sliding/full attention with window 256 (longer than every "
-                        + "sequence), attention soft-cap 50, final soft-cap 30, tied embeddings. Trained by the harness "
+                        + "%s parameters; alternating sliding/full attention, the sliding (even) layers with window "
+                        + "%d (1: blocks 0 and 2 mix nothing across positions, so the image is first read in block 1, "
+                        + "after the first SAE layer), attention soft-cap 50, final soft-cap 30, tied embeddings. "
+                        + "Trained by the harness "
                         + "(AdamW, warmup + cosine, batch %d, up to %d steps, lr %s) on documents drawn fresh each "
                         + "batch: %.0f%% grid documents (the oracle format: the scene's 64 grid words where the image "
                         + "goes, then question turns, loss on answers only; the first turn is the object question "
                         + "%.0f%% of the time), the rest plain captions and caption + question documents. Stopped after %s steps "
                         + "(early stop once validation oracle recall and precision reach %.2f).\n\n",
                 s.hidden(), s.layers(), s.heads(), s.kvHeads(), s.headDim(), s.intermediate(), lq.get("lm.parameters"),
-                s.lm().batch(), s.lm().maxSteps(), s.lm().lr(), 100 * LmCorpus.WEIGHTS[0], 100 * s.firstObjectShare(),
+                s.slidingWindow(), s.lm().batch(), s.lm().maxSteps(), s.lm().lr(), 100 * LmCorpus.WEIGHTS[0], 100 * s.firstObjectShare(),
                 lq.get("lm.steps"),
                 s.lm().stopAt()));
         b.append("| figure | value |\n|---|---|\n");

@@ -40,11 +40,15 @@ public final class LmStage {
         return WordTokenizer.of(new Grammar(lex).vocabulary());
     }
 
-    /** Architecture for a vocabulary (ids as Gemma: pad 0, eos 1, bos 2). */
+    /**
+     * Architecture for a vocabulary (ids as Gemma: pad 0, eos 1, bos 2).
+     *
+     * @param window the sliding window of the even layers (see {@code WorldSettings#slidingWindow})
+     */
     public static MiniGemmaConfig config(WordTokenizer tok, int hidden, int layers, int heads, int kvHeads, int headDim,
-                                         int intermediate) {
+                                         int intermediate, int window) {
         return new MiniGemmaConfig(tok.size(), hidden, layers, heads, kvHeads, headDim, intermediate, 1e-6, 10000.0,
-                50.0, 30.0, headDim, 256, 256, tok.id(WordTokenizer.PAD), tok.id(WordTokenizer.EOS),
+                50.0, 30.0, headDim, window, 256, tok.id(WordTokenizer.PAD), tok.id(WordTokenizer.EOS),
                 tok.id(WordTokenizer.BOS));
     }
 

@@ -9,8 +9,8 @@ import java.util.Map;
  * The mini LM's architecture, in Gemma-2 terms. Every field is written to {@code config.json} under the key that
  * transformers' {@code Gemma2Config} uses, so an HF-format loader rebuilds exactly the forward pass we trained.
  *
- * @param slidingWindow the sliding-attention window of the even layers (Gemma-2 alternates sliding / full); we set it
- *     larger than any sequence we train on, so both layer kinds compute the same causal attention
+ * @param slidingWindow the sliding-attention window of the even layers (Gemma-2 alternates sliding / full); the world
+ *     sets it to 1, so its even layers mix nothing across positions (see {@code WorldSettings})
  */
 public record MiniGemmaConfig(int vocabSize, int hiddenSize, int numLayers, int numHeads, int numKvHeads, int headDim,
                               int intermediateSize, double rmsNormEps, double ropeTheta, double attnSoftcap,

@@ -19,7 +19,7 @@ record DefaultWorldLm(WorldSettings settings, Lexicon lex, WordTokenizer tok, Mi
         Lexicon lex = Lexicon.mini();
         WordTokenizer tok = LmStage.tokenizer(lex);
         MiniGemmaConfig cfg = LmStage.config(tok, s.hidden(), s.layers(), s.heads(), s.kvHeads(), s.headDim(),
-                s.intermediate());
+                s.intermediate(), s.slidingWindow());
         LmCorpus corpus = new LmCorpus(new Grammar(lex), tok, s.firstObjectShare(), s.maxTurns(), s.maxTokens());
         return new DefaultWorldLm(s, lex, tok, cfg, corpus);
     }
