@@ -100,26 +100,6 @@ final class TrainableVit implements AutoCloseable {
         return v;
     }
 
-    /** A frozen copy (the I-JEPA target encoder starts as the context encoder). */
-    TrainableVit frozenCopy(NDManager parent) {
-        TrainableVit v = new TrainableVit(family, dims, parent);
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            NDArray c = e.getValue().duplicate();
-            c.attach(v.manager);
-            v.params.put(e.getKey(), c);
-        }
-        return v;
-    }
-
-    /** {@code this = m * this + (1 - m) * source}, outside autograd, in place. */
-    void emaFrom(TrainableVit source, float m) {
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            try (NDArray s = source.params.get(e.getKey()).mul(1f - m)) {
-                e.getValue().muli(m).addi(s);
-            }
-        }
-    }
-
     Family family() {
         return family;
     }

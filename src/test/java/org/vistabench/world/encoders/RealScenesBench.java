@@ -18,7 +18,8 @@ import org.vistabench.world.text.Grammar;
  * On-demand timing and probe figures of the stage on the mini world's own scenes (not a test: surefire's default
  * pattern skips *Bench, and a package-wide -Dtest pattern needs {@code -Dbench.real=true}):
  * {@code mvn -o test -Dtest=RealScenesBench -Dbench.real=true -Dbench.images=2000 [-Dbench.dinoOnly=true]
- * [-Dbench.dinoSteps=700 -Dbench.dinoBatch=16 -Dbench.dinoLr=4e-3]}.
+ * [-Dbench.dinoSteps=700 -Dbench.dinoBatch=16 -Dbench.dinoLr=4e-3] [-Dbench.globalOnly=true
+ * -Dbench.globalSteps=500]}.
  */
 class RealScenesBench {
     static EncoderTrainingData scenes(int count, long seed) {
@@ -57,6 +58,14 @@ class RealScenesBench {
         if (Boolean.getBoolean("bench.dinoOnly")) {
             s = new EncoderStage.Settings(s.dims(), s.projDim(), s.dino(), new EncoderTrainer.Schedule(1, 2, 1e-3),
                     new EncoderTrainer.Schedule(1, 2, 1e-3), s.probeTrainImages(), s.probeTestImages());
+        }
+        if (Boolean.getBoolean("bench.globalOnly")) {
+            int steps = Integer.getInteger("bench.globalSteps", s.clip().steps());
+            double lr = Double.parseDouble(System.getProperty("bench.globalLr", Double.toString(s.clip().lr())));
+            s = new EncoderStage.Settings(s.dims(), s.projDim(), new EncoderTrainer.Schedule(1, 2, 1e-3),
+                    new EncoderTrainer.Schedule(steps, s.clip().batch(), lr),
+                    new EncoderTrainer.Schedule(steps, s.ijepa().batch(), lr), s.probeTrainImages(),
+                    s.probeTestImages());
         }
         Path out = Files.createTempDirectory("enc-bench");
         long t0 = System.nanoTime();
