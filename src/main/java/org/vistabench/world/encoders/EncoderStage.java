@@ -57,9 +57,10 @@ import org.vistabench.tensor.NdArrays;
  * Schedules (default): dino 6300×16 at {@link #DINO_LR}, clip and ijepa 500×32 at 2e-3 (about 100 CPU seconds each),
  * AdamW (wd 0.05, clip 1.0), warmup + cosine. Object identity is what the captions need and what is slow to learn from
  * pixels. The global objectives learn colours and backgrounds (their losses fall) but hardly any category at every
- * budget tried: image-level probe (below) 0.10-0.11 at 400×32, 0.116 (clip) / 0.128 (ijepa) at 3000×32 on the default
- * world (world encoders-6: 1485 CPU seconds for both, against a majority of 0.078 and mini-dino's 0.240), so the world
- * does not pay for the longer schedule. The dense objective needs its budget (object-patch probe 0.43 at 700×16, 0.74
+ * budget tried: image-level probe (below) on the default world 0.072 (clip) / 0.054 (ijepa) at 500×32 and 0.116 /
+ * 0.128 at 3000×32 (encoders-6: 1485 CPU seconds for the two), against a majority of 0.078 and mini-dino's 0.240;
+ * the CE-only projector's caption recall stayed near its shuffled baseline either way (3000×32: 0.219 / 0.188 against
+ * 0.124 / 0.112), so the world does not pay for the longer schedule. The dense objective needs its budget (object-patch probe 0.43 at 700×16, 0.74
  * at 2100×16, 0.84 at 6300×16; mini-dino/none caption recall 0.57 with the 0.74 encoder, 0.74 with the 0.84 one: the
  * captions are bounded by what the patch tokens hold, see
  * {@code ProbeOracleBench}). The probe figures of each build ({@code probe_object_acc}: a patch's own object;
