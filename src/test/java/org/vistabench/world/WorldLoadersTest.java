@@ -71,7 +71,7 @@ class WorldLoadersTest {
             for (int layer : saes.layers()) {
                 SaeLabels labels = SaeLabels.read(world.resolve("world:saes").resolve("layer_" + layer + "/labels.json"));
                 assertTrue(labels.size() > 0, "layer " + layer + " has labels");
-                assertTrue(labels.label(labels.all().get(0).index()).isPresent());
+                assertTrue(labels.label(labels.all().firstKey()).isPresent(), "layer " + layer + ": its first labelled latent");
             }
             saes.close();
         }
