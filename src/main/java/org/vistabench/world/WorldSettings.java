@@ -16,8 +16,11 @@ import org.vistabench.world.sae.SaeTrainer;
  * @param slidingWindow the window of the LM's sliding (even) layers, Gemma-2's alternation. 1: block 0 (and 2)
  *     attend to their own position only, so the first block that reads across positions is block 1, after the first
  *     SAE layer (resid_post of block 0), as in a deep LM where the early layers the paper constrains and steers at
- *     come before the layers that read the image. With a window wider than the sequence (the world's LM until
- *     lm-arch 2) block 0 already read the image, and edits at SAE layers came too late to change any answer.
+ *     come before the layers that read the image. With a window wider than the sequence (the default world.s LM until
+ *     2026-12-07) block 0 already read the image, and edits at SAE layers came too late to change any answer.
+ *     The tiny world keeps 256 (wider than its sequences): its LM cannot read a prefix, so no steering claim is
+ *     evaluated there, and with window 1 its smoke gate's scale-free recon claim fell to 0.548 (> 0.5) while its
+ *     2-layer LM lost its only early cross-position layer.
  */
 public record WorldSettings(String scale, long seed, int trainScenes, int valScenes, int testScenes, int lmExtraScenes,
                             int captionsPerImage, int hidden, int layers, int heads, int kvHeads, int headDim,
@@ -37,7 +40,7 @@ public record WorldSettings(String scale, long seed, int trainScenes, int valSce
                     0.8, 6, 110,
                     new SaeTrainer.Settings(512, 16, 400, 512, 2e-3, 20), 300, 400, 60, 100, 24);
             case "tiny" -> new WorldSettings(s, seed, 24, 8, 8, 40, 2,
-                    32, 2, 2, 1, 16, 64, 1,
+                    32, 2, 2, 1, 16, 64, 256,
                     new LmTrainer.Settings(20, 8, 1e-2, 5, 0.1, 0.01, 1.0, 10, 0.95, 0.06), 8, 16,
                     0.6, 3, 110,
                     new SaeTrainer.Settings(64, 4, 30, 128, 2e-3, 5), 16, 16, 8, 8, 6);
