@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vistabench.core.ExitCodes;
 import org.vistabench.core.VistaException;
 import org.vistabench.spec.Spec;
+import org.vistabench.spec.SpecLoaderTest;
 import picocli.CommandLine;
 
 /**
@@ -27,18 +28,7 @@ class RunJudgeOptionTest {
 
     private final StringWriter err = new StringWriter();
 
-    private static final String SPEC = """
-            seed: 3
-            world: {kind: mini}
-            encoders:
-              - {id: enc, path: world:encoders/mini-dino}
-            llms:
-              - id: lm
-                path: world:lm
-                saes: {path: world:saes, format: gemma-scope}
-            train: {steps: 10, batch: 2, lr: 1.0e-3}
-            metrics: {train: {}}
-            """;
+    private static final String SPEC = SpecLoaderTest.MINIMAL + "metrics: {train: {}}\n";
 
     private Path spec() throws Exception {
         return Files.writeString(tmp.resolve("t.yaml"), SPEC);

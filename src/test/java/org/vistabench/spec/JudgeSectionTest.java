@@ -16,21 +16,9 @@ class JudgeSectionTest {
     @TempDir
     Path tmp;
 
-    private static final String MINIMAL = """
-            seed: 3
-            world: {kind: mini}
-            encoders:
-              - {id: enc, path: world:encoders/mini-dino}
-            llms:
-              - id: lm
-                path: world:lm
-                saes: {path: world:saes, format: gemma-scope}
-            train: {steps: 10, batch: 2, lr: 1.0e-3}
-            """;
-
     private Spec load(String judge) throws Exception {
         Path f = tmp.resolve("s.yaml");
-        Files.writeString(f, MINIMAL + judge);
+        Files.writeString(f, SpecLoaderTest.MINIMAL + judge);
         return SpecLoader.load(f, Map.of());
     }
 

@@ -18,7 +18,8 @@ public class SpecLoaderTest {
     @TempDir
     Path tmp;
 
-    private static final String MINIMAL = """
+    /** The smallest valid spec (one encoder, one LLM, a train section): other spec and CLI tests build on it. */
+    public static final String MINIMAL = """
             seed: 3
             world: {kind: mini}
             encoders:
