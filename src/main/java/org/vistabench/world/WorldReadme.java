@@ -86,7 +86,8 @@ final class WorldReadme {
                         + "%.0f%% of the time), the rest plain captions and caption + question documents. Stopped after %s steps "
                         + "(early stop once validation oracle recall and precision reach %.2f).\n\n",
                 s.hidden(), s.layers(), s.heads(), s.kvHeads(), s.headDim(), s.intermediate(), lq.get("lm.parameters"),
-                s.slidingWindow(), s.lm().batch(), s.lm().maxSteps(), s.lm().lr(), 100 * LmCorpus.WEIGHTS[0], 100 * s.firstObjectShare(),
+                s.slidingWindow(), s.lm().batch(), s.lm().maxSteps(), s.lm().lr(), 100 * LmCorpus.WEIGHTS[0],
+                100 * s.firstObjectShare(),
                 lq.get("lm.steps"),
                 s.lm().stopAt()));
         b.append("| figure | value |\n|---|---|\n");

@@ -24,7 +24,8 @@ import org.vistabench.world.sae.SaeTrainer;
  */
 public record WorldSettings(String scale, long seed, int trainScenes, int valScenes, int testScenes, int lmExtraScenes,
                             int captionsPerImage, int hidden, int layers, int heads, int kvHeads, int headDim,
-                            int intermediate, int slidingWindow, LmTrainer.Settings lm, int lmEvalScenes, int lmHeldOutDocs,
+                            int intermediate, int slidingWindow, LmTrainer.Settings lm, int lmEvalScenes,
+                            int lmHeldOutDocs,
                             double firstObjectShare, int maxTurns, int maxTokens, SaeTrainer.Settings sae,
                             int saeTrainScenes, int saeTrainCaptions, int saeHeldOutScenes, int saeHeldOutCaptions,
                             int sheetScenes) {

@@ -36,10 +36,12 @@ class SteeringCausalityTest {
         assertTrue(code == 0 || code == 1, "exit " + code + "\n" + o + e);
         Path cell = Files.list(out.resolve("cells")).filter(Files::isDirectory).findFirst().orElseThrow();
         JsonNode m = Json.MAPPER.readTree(cell.resolve("metrics.json").toFile()).path("metrics");
-        StringBuilder msg = new StringBuilder("mini-dino/early " + cell.getFileName() + ", removal success by intervention:");
+        StringBuilder msg = new StringBuilder("mini-dino/early " + cell.getFileName()
+                + ", removal success by intervention:");
         for (String i : SteeringProvider.INTERVENTIONS) {
-            msg.append(String.format(Locale.ROOT, "%n  %-15s %.3f [%.3f, %.3f]", i, m.path("steering.removal." + i).asDouble(),
-                    m.path("steering.removal." + i + "_lo").asDouble(), m.path("steering.removal." + i + "_hi").asDouble()));
+            String k = "steering.removal." + i;
+            msg.append(String.format(Locale.ROOT, "%n  %-15s %.3f [%.3f, %.3f]", i, m.path(k).asDouble(),
+                    m.path(k + "_lo").asDouble(), m.path(k + "_hi").asDouble()));
         }
         int n = m.path("steering.removal.n").asInt();
         msg.append(" (n = ").append(n).append(")");

@@ -43,10 +43,18 @@ public final class EncoderProbe {
                              int numCategories, NDManager manager) {
         float[] xTrain = features(encoder, layer, processor, trainImages, manager);
         float[] xTest = features(encoder, layer, processor, testImages, manager);
-        int d = encoder.config().hiddenSize();
-        int[] yTrain = flatten(trainLabels, xTrain.length / d);
-        int[] yTest = flatten(testLabels, xTest.length / d);
-        return fit(xTrain, yTrain, xTest, yTest, d, numCategories + 1, manager);
+        return run(xTrain, trainLabels, xTest, testLabels, encoder.config().hiddenSize(), numCategories, manager);
+    }
+
+    /**
+     * As {@link #run(VisionEncoder, int, ImageProcessor, List, List, List, List, int, NDManager)} on features already
+     * taken by {@link #features} ({@code [patches * d]}, not modified), so that one extraction serves several label
+     * sets.
+     */
+    static Result run(float[] xTrain, List<int[]> trainLabels, float[] xTest, List<int[]> testLabels, int d,
+                      int numCategories, NDManager manager) {
+        return fit(xTrain, flatten(trainLabels, xTrain.length / d), xTest, flatten(testLabels, xTest.length / d), d,
+                numCategories + 1, manager);
     }
 
     /**

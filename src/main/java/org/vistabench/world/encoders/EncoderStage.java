@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,13 +61,12 @@ import org.vistabench.tensor.NdArrays;
  * budget tried: image-level probe (below) on the default world 0.072 (clip) / 0.054 (ijepa) at 500×32 and 0.116 /
  * 0.128 at 3000×32 (encoders-6: 1485 CPU seconds for the two), against a majority of 0.078 and mini-dino's 0.240;
  * the CE-only projector's caption recall stayed near its shuffled baseline either way (3000×32: 0.219 / 0.188 against
- * 0.124 / 0.112), so the world does not pay for the longer schedule. The dense objective needs its budget (object-patch probe 0.43 at 700×16, 0.74
- * at 2100×16, 0.84 at 6300×16; mini-dino/none caption recall 0.57 with the 0.74 encoder, 0.74 with the 0.84 one: the
- * captions are bounded by what the patch tokens hold, see
+ * 0.124 / 0.112), so the world does not pay for the longer schedule. The dense objective needs its budget
+ * (object-patch probe 0.43 at 700×16, 0.74 at 2100×16, 0.84 at 6300×16; mini-dino/none caption recall 0.57 with the
+ * 0.74 encoder, 0.74 with the 0.84 one: the captions are bounded by what the patch tokens hold, see
  * {@code ProbeOracleBench}). The probe figures of each build ({@code probe_object_acc}: a patch's own object;
  * {@code probe_image_acc}: every patch asked for the image's largest object) say where each encoder's content is.
- * The encoders train on scenes of their own, never
- * on the dataset's splits (see {@code WorldBuilder}).
+ * The encoders train on scenes of their own, never on the dataset's splits (see {@code WorldBuilder}).
  *
  * <p>Determinism: every random number comes from {@link java.util.Random} seeded from {@code seed}; each encoder is
  * trained on its own thread with torch set to one intra-op thread (the three run side by side), so the same data and
@@ -252,17 +252,21 @@ public final class EncoderStage {
                         throw new VistaException(ExitCodes.INTERNAL, tmp + ": reloaded " + name
                                 + " differs from the trained model by " + diff + " (> 1e-4)");
                     }
-                    EncoderProbe.Result p = EncoderProbe.run(enc, PROBE_LAYER.get(name), pixels.processor(),
-                            data.images().subList(0, probeTrain), data.patchClass().subList(0, probeTrain),
-                            testImages, testLabels, data.numCategories(), m);
+                    int layer = PROBE_LAYER.get(name);
+                    int d = enc.config().hiddenSize();
+                    float[] xTrain = EncoderProbe.features(enc, layer, pixels.processor(),
+                            data.images().subList(0, probeTrain), m);
+                    float[] xTest = EncoderProbe.features(enc, layer, pixels.processor(), testImages, m);
+                    EncoderProbe.Result p = EncoderProbe.run(xTrain, data.patchClass().subList(0, probeTrain), xTest,
+                            testLabels, d, data.numCategories(), m);
                     figs.put("probe_patch_acc", p.patchAcc());
                     figs.put("probe_object_acc", p.objectAcc());
                     figs.put("majority_baseline", p.majorityBaseline());
                     figs.put("feature_std", p.featureStd());
                     // global content: every patch (background included) asked for the image's largest object
-                    EncoderProbe.Result g = EncoderProbe.run(enc, PROBE_LAYER.get(name), pixels.processor(),
-                            data.images().subList(0, probeTrain), mainObject(data.patchClass().subList(0, probeTrain)),
-                            testImages, mainObject(testLabels), data.numCategories(), m);
+                    EncoderProbe.Result g = EncoderProbe.run(xTrain,
+                            mainObject(data.patchClass().subList(0, probeTrain)), xTest, mainObject(testLabels), d,
+                            data.numCategories(), m);
                     figs.put("probe_image_acc", g.patchAcc());
                     figs.put("probe_image_majority", g.majorityBaseline());
                 }
@@ -295,7 +299,7 @@ public final class EncoderStage {
                 }
             }
             int[] row = new int[l.length];
-            java.util.Arrays.fill(row, best);
+            Arrays.fill(row, best);
             out.add(row);
         }
         return out;

@@ -103,13 +103,14 @@ final class EncoderTrainer {
     // ---- mini-clip: image-level contrastive ---------------------------------------------------------------------
 
     /**
-     * CLIP-vision-format ViT trained with symmetric InfoNCE (temperature 0.1) against a bag-of-words text tower (word
-     * frequencies → MLP → projection space), twice: once for the projected pooled CLS embedding
-     * ({@code visual_projection(post_layernorm(CLS))}, saved as HF CLIPVisionModelWithProjection saves it), and once
-     * for <em>every patch token</em> of the hidden state the specs read ({@link #readState}), through a patch
-     * projection head that is not saved: each patch must pick its own image's caption out of the batch. The target is
-     * the whole caption, never the patch's own object, so the patch tokens carry the image's content globally (as
-     * CLIP's patch tokens are known to) and nothing asks them where in the image it is.
+     * CLIP-vision-format ViT trained with two InfoNCE terms (temperature 0.1): symmetric InfoNCE between the projected
+     * pooled CLS embedding ({@code visual_projection(post_layernorm(CLS))}, saved as HF CLIPVisionModelWithProjection
+     * saves it) and a bag-of-words text tower (word frequencies → MLP → projection space), weighted 1/2; plus, for
+     * <em>every patch token</em> of the hidden state the specs read ({@link #readState}, through a patch projection
+     * that is not saved), InfoNCE against the batch's object lists (the image's categories, multi-hot → linear): each
+     * patch must pick its own image's objects out of the batch. The target is the whole image's object list, never the
+     * patch's own object, so the patch tokens carry the image's content globally (as CLIP's patch tokens are known to)
+     * and nothing asks them where in the image it is.
      */
     static Trained clip(EncoderTrainingData data, int[] train, TrainableVit.Dims dims, int projDim, Pixels pixels,
                         Schedule s, long seed, NDManager m) {
@@ -234,8 +235,8 @@ final class EncoderTrainer {
         int d = dims.hidden();
         int n = dims.patches();
         int g = dims.grid();
-        float[][] words = contentPresent(data);
-        int v = words[0].length;
+        float[][] content = contentPresent(data);
+        int v = content[0].length;
         TreeMap<String, NDArray> heads = new TreeMap<>();
         heads.put("context.mask_token", param(m, r, new Shape(1, 1, d), 0.02));
         heads.put("predictor.fc1.weight", param(m, r, new Shape(2L * d, d), 0.02));
@@ -263,11 +264,9 @@ final class EncoderTrainer {
             for (int i = 0; i < mask.length; i++) {
                 keep[i] = 1f - mask[i];
             }
-            float[] want = new float[b * n * v];
+            float[] want = new float[b * v];
             for (int i = 0; i < b; i++) {
-                for (int j = 0; j < n; j++) {
-                    System.arraycopy(words[batch[i]], 0, want, (i * n + j) * v, v);
-                }
+                System.arraycopy(content[batch[i]], 0, want, i * v, v);
             }
             NDArray x = pixels.batch(scope, data.images(), batch);
             NDArray mk = NdArrays.owned(scope, mask, new Shape(b, n, 1));
@@ -277,7 +276,7 @@ final class EncoderTrainer {
                     .singletonOrThrow();
             p = Linear.linear(Activation.gelu(p), heads.get("predictor.fc2.weight"), heads.get("predictor.fc2.bias"))
                     .singletonOrThrow();
-            NDArray y = NdArrays.owned(scope, want, new Shape(b, n, v));
+            NDArray y = NdArrays.owned(scope, want, new Shape(b, 1, v)); // the same target at every patch
             // BCE with logits, stable form: softplus(p) - y p = max(p, 0) - y p + log(1 + exp(-|p|))
             NDArray bce = p.maximum(0f).sub(p.mul(y)).add(p.abs().neg().exp().add(1f).log());
             return bce.mean();
