@@ -65,9 +65,14 @@ public final class CaptionProvider implements MetricProvider {
         List<Set<String>> named = new ArrayList<>();
         List<Set<String>> truth = new ArrayList<>();
         JniUtils.setGradMode(false);
+        List<Answers.Job> jobs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            jobs.add(new Answers.Job(prompt, i));
+        }
+        List<String> texts = Answers.texts(lm, tc, feats, jobs, maxNew);
         for (int i = 0; i < n; i++) {
             long id = split.imageIds().get(i);
-            String text = answer(lm, tc, prompt, feats, i, maxNew);
+            String text = texts.get(i);
             answers.add(text);
             named.add(objectsNamed(data, text));
             truth.add(new TreeSet<>(split.objects(id)));
@@ -112,13 +117,6 @@ public final class CaptionProvider implements MetricProvider {
             }
         }
         return out;
-    }
-
-    /** The cell's unsteered greedy answer to {@code prompt} for feature row {@code row}, as text. */
-    static String answer(LmBundle lm, TrainedCell tc, VisualPrompt prompt, CachedFeatures feats, int row, int maxNew) {
-        long[] out = new Vlm(lm.backbone(), null).generate(tc.manager(), tc.projector(), prompt, feats.row(row),
-                feats.dim(), maxNew, lm.stopIds(), null);
-        return lm.decode().apply(out).strip();
     }
 
     private static void writeSamples(CellContext ctx, ImageSplit split, List<String> answers, List<Set<String>> named,

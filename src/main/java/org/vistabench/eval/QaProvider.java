@@ -3,8 +3,11 @@ package org.vistabench.eval;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,6 +55,7 @@ public final class QaProvider implements MetricProvider {
         TreeMap<String, int[]> byType = new TreeMap<>();
         ArrayNode records = Json.MAPPER.createArrayNode();
         JniUtils.setGradMode(false);
+        List<Answers.Job> jobs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long id = split.imageIds().get(i);
             if (feats.imageId(i) != id) {
@@ -59,9 +63,15 @@ public final class QaProvider implements MetricProvider {
                         + id);
             }
             for (CocoQuestion q : split.questions(id)) {
-                VisualPrompt p = prompts.computeIfAbsent(q.question(),
-                        k -> Resources.prompt(lm, k, feats.tokens()));
-                String answer = CaptionProvider.answer(lm, tc, p, feats, i, maxNew);
+                jobs.add(new Answers.Job(prompts.computeIfAbsent(q.question(),
+                        k -> Resources.prompt(lm, k, feats.tokens())), i));
+            }
+        }
+        Iterator<String> answers = Answers.texts(lm, tc, feats, jobs, maxNew).iterator();
+        for (int i = 0; i < n; i++) {
+            long id = split.imageIds().get(i);
+            for (CocoQuestion q : split.questions(id)) {
+                String answer = answers.next();
                 boolean right = normalise(answer).equals(normalise(q.answer()));
                 int[] c = byType.computeIfAbsent(q.type(), k -> new int[2]);
                 c[0] += right ? 1 : 0;

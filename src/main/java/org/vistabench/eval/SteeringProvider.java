@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,9 +130,14 @@ public final class SteeringProvider implements MetricProvider {
         List<Set<String>> named = new ArrayList<>();
         List<String> before = new ArrayList<>();
         List<Map<String, boolean[]>> masks = new ArrayList<>();
+        List<Answers.Job> unsteered = new ArrayList<>(n);
+        for (int row = 0; row < n; row++) {
+            unsteered.add(new Answers.Job(objectPrompt, row));
+        }
+        List<String> answers = Answers.texts(lm, tc, feats, unsteered, maxNew);
         for (int row = 0; row < n; row++) {
             long id = codes.imageIds().get(row);
-            String a = CaptionProvider.answer(lm, tc, objectPrompt, feats, row, maxNew);
+            String a = answers.get(row);
             before.add(a);
             named.add(in.judge().objectsNamed(a));
             Map<String, boolean[]> m = new TreeMap<>();
@@ -162,6 +168,11 @@ public final class SteeringProvider implements MetricProvider {
             SaeCodes.Layer l = codes.layers().get(layer);
             views.put(layer, new LayerView(l, in.latents(l, in.lexicon()), typical(l)));
         }
+        // every (pair, intervention) edit first, in order (the random controls draw from each pair's generator),
+        // then all answers in batches, then the verdicts in the same order
+        List<Answers.Job> jobs = new ArrayList<>(pairs.size() * INTERVENTIONS.size());
+        List<SortedMap<Integer, Latents>> chosen = new ArrayList<>(pairs.size());
+        List<Set<Integer>> wheres = new ArrayList<>(jobs.size());
         for (int pi = 0; pi < pairs.size(); pi++) {
             Pair pair = pairs.get(pi);
             VisualPrompt prompt = pair.question() == null ? objectPrompt
@@ -170,17 +181,27 @@ public final class SteeringProvider implements MetricProvider {
             for (int layer : layers) {
                 lat.put(layer, latents(pair, views.get(layer), k, skip));
             }
+            chosen.add(lat);
             Random r = new Random(seed * 1_000_003L + pi);
             Set<Integer> patches = positions(pair.mask(), skip);
             Set<Integer> randomPatches = randomPatches(pair.mask(), skip, r);
-            for (int ii = 0; ii < INTERVENTIONS.size(); ii++) {
-                String iv = INTERVENTIONS.get(ii);
+            for (String iv : INTERVENTIONS) {
                 BiFunction<Integer, NDArray, NDArray> edit = edit(iv, pair, lat, lm, stats, coefficient, r);
                 Set<Integer> where = iv.equals("random_patches") ? randomPatches : patches;
-                ResidualHook hook = ImageEdit.at(Set.copyOf(layers), prompt.imageStart(), prompt.promptLength(),
-                        where, edit);
-                long[] ids = vlm.generate(tc.manager(), tc.projector(), prompt, feats.row(pair.row()), feats.dim(),
-                        maxNew, lm.stopIds(), hook);
+                wheres.add(where);
+                jobs.add(new Answers.Job(prompt, pair.row(), ImageEdit.at(Set.copyOf(layers), prompt.imageStart(),
+                        prompt.promptLength(), where, edit)));
+            }
+        }
+        List<long[]> answered = Answers.ids(lm, tc, feats, jobs, maxNew);
+        for (int pi = 0; pi < pairs.size(); pi++) {
+            Pair pair = pairs.get(pi);
+            SortedMap<Integer, Latents> lat = chosen.get(pi);
+            for (int ii = 0; ii < INTERVENTIONS.size(); ii++) {
+                String iv = INTERVENTIONS.get(ii);
+                int job = pi * INTERVENTIONS.size() + ii;
+                Set<Integer> where = wheres.get(job);
+                long[] ids = answered.get(job);
                 boolean ended = ids.length > 0 && Arrays.stream(lm.stopIds()).anyMatch(s -> s == ids[ids.length - 1]);
                 asked[ii]++;
                 formed[ii] += ended ? 1 : 0;
@@ -287,16 +308,24 @@ public final class SteeringProvider implements MetricProvider {
             }
         }
         Collections.shuffle(cands, new Random(seed * 31 + "attribute".hashCode()));
+        // the first `want` candidates answered right; answered a batch of candidates at a time
         List<Pair> out = new ArrayList<>();
-        for (Pair c : cands) {
-            if (out.size() == want) {
-                break;
+        Map<String, VisualPrompt> prompts = new HashMap<>();
+        for (int from = 0; from < cands.size() && out.size() < want; from += Answers.BATCH) {
+            List<Pair> chunk = cands.subList(from, Math.min(cands.size(), from + Answers.BATCH));
+            List<Answers.Job> jobs = new ArrayList<>(chunk.size());
+            for (Pair c : chunk) {
+                jobs.add(new Answers.Job(prompts.computeIfAbsent(c.question(),
+                        q -> Resources.prompt(lm, q, feats.tokens())), c.row()));
             }
-            VisualPrompt prompt = Resources.prompt(lm, c.question(), feats.tokens());
-            String a = CaptionProvider.answer(lm, tc, prompt, feats, c.row(), maxNew);
-            if (QaProvider.normalise(a).equals(QaProvider.normalise(c.before()))) {
-                out.add(new Pair(c.task(), c.row(), c.imageId(), c.object(), c.from(), c.to(), c.question(), a,
-                        c.named(), c.mask()));
+            List<String> answers = Answers.texts(lm, tc, feats, jobs, maxNew);
+            for (int i = 0; i < chunk.size() && out.size() < want; i++) {
+                Pair c = chunk.get(i);
+                String a = answers.get(i);
+                if (QaProvider.normalise(a).equals(QaProvider.normalise(c.before()))) {
+                    out.add(new Pair(c.task(), c.row(), c.imageId(), c.object(), c.from(), c.to(), c.question(), a,
+                            c.named(), c.mask()));
+                }
             }
         }
         return out;
@@ -518,34 +547,35 @@ public final class SteeringProvider implements MetricProvider {
             Map<Integer, Map<String, double[]>> in = new TreeMap<>();
             Map<Integer, Map<String, double[]>> out = new TreeMap<>();
             Map<String, int[]> counts = new TreeMap<>();
-            long[] ids = prompt.promptIds();
             int total = 0;
+            int d = vlm.lm().hiddenSize();
+            int tokens = prompt.imageTokens();
+            Map<Integer, float[]> batch = Map.of();
             for (int row = 0; row < n; row++) {
                 Map<String, boolean[]> byConcept = new TreeMap<>(masks.get(row));
                 stateMasks(mi, data, row, masks.get(row), byConcept);
-                try (NDManager sm = tc.manager().newSubManager()) {
-                    NDArray idArr = NdArrays.ownedLongs(sm, ids, new Shape(1, ids.length));
-                    NDArray f = NdArrays.owned(sm, feats.row(row), new Shape(1, prompt.imageTokens(), feats.dim()));
-                    Vlm.Pass pass = vlm.forward(tc.projector(), idArr, f, prompt.imageStart(), null,
-                            Set.copyOf(layers), false, null);
-                    for (int layer : layers) {
-                        float[] r = pass.imageResiduals(layer).toFloatArray();
-                        int d = r.length / prompt.imageTokens();
-                        double[] s = sum.computeIfAbsent(layer, x -> new double[d]);
-                        for (int t = skip; t < prompt.imageTokens(); t++) {
+                int at = row % Answers.BATCH;
+                if (at == 0) {
+                    batch = residuals(vlm, tc, prompt, feats, row, Math.min(n, row + Answers.BATCH), layers);
+                }
+                int base = at * tokens * d;
+                for (int layer : layers) {
+                    float[] r = batch.get(layer);
+                    double[] s = sum.computeIfAbsent(layer, x -> new double[d]);
+                    for (int t = skip; t < tokens; t++) {
+                        int o = base + t * d;
+                        for (int j = 0; j < d; j++) {
+                            s[j] += r[o + j];
+                        }
+                        for (Map.Entry<String, boolean[]> e : byConcept.entrySet()) {
+                            boolean inside = e.getValue()[t - skip];
+                            double[] acc = (inside ? in : out).computeIfAbsent(layer, x -> new TreeMap<>())
+                                    .computeIfAbsent(e.getKey(), x -> new double[d]);
                             for (int j = 0; j < d; j++) {
-                                s[j] += r[t * d + j];
+                                acc[j] += r[o + j];
                             }
-                            for (Map.Entry<String, boolean[]> e : byConcept.entrySet()) {
-                                boolean inside = e.getValue()[t - skip];
-                                double[] acc = (inside ? in : out).computeIfAbsent(layer, x -> new TreeMap<>())
-                                        .computeIfAbsent(e.getKey(), x -> new double[d]);
-                                for (int j = 0; j < d; j++) {
-                                    acc[j] += r[t * d + j];
-                                }
-                                if (layer == layers.get(0)) {
-                                    counts.computeIfAbsent(e.getKey(), x -> new int[2])[inside ? 0 : 1]++;
-                                }
+                            if (layer == layers.get(0)) {
+                                counts.computeIfAbsent(e.getKey(), x -> new int[2])[inside ? 0 : 1]++;
                             }
                         }
                     }
@@ -562,6 +592,31 @@ public final class SteeringProvider implements MetricProvider {
                 all.put(layer, m);
             });
             return new Stats(all, in, out, counts);
+        }
+
+        /** Image-position residuals {@code [rows, N, D]} of feature rows {@code from .. to} at each layer, flat. */
+        private static Map<Integer, float[]> residuals(Vlm vlm, TrainedCell tc, VisualPrompt prompt,
+                                                       CachedFeatures feats, int from, int to, List<Integer> layers) {
+            long[] ids = prompt.promptIds();
+            int b = to - from;
+            long[] allIds = new long[b * ids.length];
+            float[] allFeats = new float[b * prompt.imageTokens() * feats.dim()];
+            for (int r = 0; r < b; r++) {
+                System.arraycopy(ids, 0, allIds, r * ids.length, ids.length);
+                float[] f = feats.row(from + r);
+                System.arraycopy(f, 0, allFeats, r * f.length, f.length);
+            }
+            Map<Integer, float[]> out = new TreeMap<>();
+            try (NDManager sm = tc.manager().newSubManager()) {
+                NDArray idArr = NdArrays.ownedLongs(sm, allIds, new Shape(b, ids.length));
+                NDArray f = NdArrays.owned(sm, allFeats, new Shape(b, prompt.imageTokens(), feats.dim()));
+                Vlm.Pass pass = vlm.forward(tc.projector(), idArr, f, prompt.imageStart(), null, Set.copyOf(layers),
+                        false, null);
+                for (int layer : layers) {
+                    out.put(layer, pass.imageResiduals(layer).toFloatArray());
+                }
+            }
+            return out;
         }
 
         /** The object's mask also counts as its state's (so a state direction comes from states' patches). */

@@ -37,6 +37,14 @@ public interface CausalLm extends AutoCloseable {
      */
     long[] generateGreedy(long[] promptIds, NDArray promptEmbeds, int maxNewTokens, long[] eosIds, ResidualHook hook);
 
+    /**
+     * Greedy decoding of B prompts of one length at once ({@code promptEmbeds} [B,T,D], no padding), with a KV cache.
+     * Row r's tokens are those {@link #generateGreedy(long[], NDArray, int, long[], ResidualHook)} gives for row r
+     * alone, but for the rounding of batched kernels; rows that have emitted an eos id are fed on and their further
+     * tokens dropped. {@code hook} sees the whole batch (see {@link ResidualHook#perRow}).
+     */
+    long[][] generateGreedyBatch(NDArray promptEmbeds, int maxNewTokens, long[] eosIds, ResidualHook hook);
+
     /** {@link #generateGreedy(long[], NDArray, int, long[], ResidualHook)} with one eos id (negative: none). */
     default long[] generateGreedy(long[] promptIds, NDArray promptEmbeds, int maxNewTokens, long eosId,
                                   ResidualHook hook) {

@@ -280,6 +280,47 @@ abstract class DecoderLm implements CausalLm {
     }
 
     @Override
+    public long[][] generateGreedyBatch(NDArray promptEmbeds, int maxNewTokens, long[] eosIds, ResidualHook hook) {
+        int b = (int) promptEmbeds.getShape().get(0);
+        long[][] out = new long[b][maxNewTokens];
+        int[] len = new int[b];
+        boolean[] done = new boolean[b];
+        int live = b;
+        try (NDManager gen = weights.newSubManager(); KvCache cache = new KvCache(gen, config.numLayers())) {
+            long[] next = null;
+            for (int n = 0; n < maxNewTokens && live > 0; n++) {
+                try (NDManager step = gen.newSubManager()) {
+                    NDArray x;
+                    if (n == 0) {
+                        x = promptEmbeds.duplicate();
+                        x.attach(step);
+                    } else {
+                        x = embed(NdArrays.ownedLongs(step, next, new Shape(b, 1)));
+                    }
+                    LmOutput o = forward(x, ForwardOptions.none().withCache(cache).withHook(hook));
+                    long t = o.logits().getShape().get(1);
+                    next = o.logits().get(new NDIndex(":, {}", t - 1)).argMax(1).toLongArray();
+                }
+                for (int r = 0; r < b; r++) {
+                    if (!done[r]) {
+                        final long tok = next[r];
+                        out[r][len[r]++] = tok;
+                        if (Arrays.stream(eosIds).anyMatch(e -> e == tok)) {
+                            done[r] = true;
+                            live--;
+                        }
+                    }
+                }
+            }
+        }
+        long[][] res = new long[b][];
+        for (int r = 0; r < b; r++) {
+            res[r] = Arrays.copyOf(out[r], len[r]);
+        }
+        return res;
+    }
+
+    @Override
     public void close() {
         weights.close();
     }

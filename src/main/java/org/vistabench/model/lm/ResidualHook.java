@@ -2,7 +2,11 @@ package org.vistabench.model.lm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import java.util.List;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
@@ -35,6 +39,35 @@ public interface ResidualHook {
             // DJL's where does not broadcast the condition: expand [B,T] to [B,T,D]
             NDArray keep = positions.toType(DataType.BOOLEAN, false).expandDims(2).broadcast(x.getShape());
             return NDArrays.where(keep, edit.apply(x), x);
+        };
+    }
+
+    /**
+     * One hook per batch row (null: leave that row alone) for chunks of {@code promptLength} positions: row r of the
+     * block output is edited by {@code rows.get(r)} exactly as that hook would edit a batch of one. Chunks of other
+     * lengths (cached generation steps) pass untouched. Null when every row's hook is null.
+     */
+    static ResidualHook perRow(List<ResidualHook> rows, int promptLength) {
+        if (rows.stream().allMatch(Objects::isNull)) {
+            return null;
+        }
+        return (layer, x) -> {
+            if (x.getShape().get(1) != promptLength) {
+                return x;
+            }
+            if (x.getShape().get(0) != rows.size()) {
+                throw new IllegalArgumentException("batch " + x.getShape().get(0) + " but " + rows.size()
+                        + " row hooks");
+            }
+            NDList parts = new NDList(rows.size());
+            boolean changed = false;
+            for (int r = 0; r < rows.size(); r++) {
+                NDArray xr = x.get(new NDIndex("{}:{}", r, r + 1));
+                NDArray y = rows.get(r) == null ? xr : rows.get(r).apply(layer, xr);
+                changed |= y != xr;
+                parts.add(y);
+            }
+            return changed ? NDArrays.concat(parts, 0) : x;
         };
     }
 }

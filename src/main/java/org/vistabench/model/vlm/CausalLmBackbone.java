@@ -41,4 +41,9 @@ public record CausalLmBackbone(CausalLm lm) implements LmBackbone {
                                  ResidualHook edit) {
         return lm.generateGreedy(promptIds, promptEmbeds, maxNewTokens, stopIds, edit);
     }
+
+    @Override
+    public long[][] generateGreedyBatch(NDArray promptEmbeds, int maxNewTokens, long[] stopIds, ResidualHook edit) {
+        return lm.generateGreedyBatch(promptEmbeds, maxNewTokens, stopIds, edit);
+    }
 }

@@ -49,6 +49,15 @@ public interface LmBackbone {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot generate");
     }
 
+    /**
+     * Greedy decoding of B prompts of one length at once from {@code promptEmbeds} {@code [B,T,D]}; per row, what
+     * {@link #generateGreedy} gives for that row alone (but for the rounding of batched kernels). {@code edit} sees
+     * the whole batch. Backbones without a decoder loop refuse.
+     */
+    default long[][] generateGreedyBatch(NDArray promptEmbeds, int maxNewTokens, long[] stopIds, ResidualHook edit) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot generate");
+    }
+
     /** @param logits {@code [B,T,V]} or null; residuals: block → {@code [B,T,D]} */
     record Pass(NDArray logits, Map<Integer, NDArray> residuals) {
     }

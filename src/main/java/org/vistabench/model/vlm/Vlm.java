@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import java.util.Set;
 import org.vistabench.model.lm.ResidualHook;
 import org.vistabench.model.projector.Projector;
@@ -105,6 +106,39 @@ public final class Vlm {
             NDArray f = NdArrays.owned(sm, features, new Shape(1, prompt.imageTokens(), featureDim));
             NDArray embeds = embeddings(projector, idArr, f, prompt.imageStart());
             return lm.generateGreedy(ids, embeds, maxNewTokens, stopIds, edit);
+        }
+    }
+
+    /**
+     * Greedy answers to one {@code prompt} for several images at once: row r answers for {@code features[r]}
+     * ({@code N × featureDim} floats) with {@code edits.get(r)} on its prefill (null: none; {@code edits} null: no
+     * edit anywhere). Each row's answer is the one {@link #generate} gives for it alone, but for the rounding of
+     * batched kernels. Arrays are made in a sub-manager of {@code manager} and freed before returning.
+     */
+    public long[][] generate(NDManager manager, Projector projector, VisualPrompt prompt, List<float[]> features,
+                             int featureDim, int maxNewTokens, long[] stopIds, List<ResidualHook> edits) {
+        int b = features.size();
+        if (edits != null && edits.size() != b) {
+            throw new IllegalArgumentException(b + " feature rows but " + edits.size() + " edits");
+        }
+        try (NDManager sm = manager.newSubManager()) {
+            long[] ids = prompt.promptIds();
+            long[] allIds = new long[b * ids.length];
+            float[] allFeats = new float[b * prompt.imageTokens() * featureDim];
+            for (int r = 0; r < b; r++) {
+                System.arraycopy(ids, 0, allIds, r * ids.length, ids.length);
+                float[] f = features.get(r);
+                if (f.length != prompt.imageTokens() * featureDim) {
+                    throw new IllegalArgumentException("feature row " + r + " has " + f.length + " floats, expected "
+                            + prompt.imageTokens() + " x " + featureDim);
+                }
+                System.arraycopy(f, 0, allFeats, r * f.length, f.length);
+            }
+            NDArray idArr = NdArrays.ownedLongs(sm, allIds, new Shape(b, ids.length));
+            NDArray f = NdArrays.owned(sm, allFeats, new Shape(b, prompt.imageTokens(), featureDim));
+            NDArray embeds = embeddings(projector, idArr, f, prompt.imageStart());
+            ResidualHook hook = edits == null ? null : ResidualHook.perRow(edits, ids.length);
+            return lm.generateGreedyBatch(embeds, maxNewTokens, stopIds, hook);
         }
     }
 

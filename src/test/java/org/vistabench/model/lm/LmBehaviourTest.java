@@ -232,4 +232,44 @@ class LmBehaviourTest {
             assertArrayEquals(Arrays.copyOf(want, 1), lm.generateGreedy(prompt, null, want.length, want[0], null));
         }
     }
+
+    @Test
+    void batchedGreedyGivesEachRowItsOwnAnswerWithItsOwnEditAndEos() {
+        String fx = "gemma2-tiny-bf16";
+        try (CausalLm lm = load(fx); SafeTensors ref = expected(fx); NDManager m = root.newSubManager()) {
+            long[] prompt = ref.longs("greedy.prompt");
+            long[] full = ref.longs("greedy.output");
+            long[] want = Arrays.copyOfRange(full, prompt.length, full.length);
+            int t = prompt.length;
+            Random r = new Random(5);
+            long[] all = new long[3 * t];
+            System.arraycopy(prompt, 0, all, 0, t);
+            for (int i = t; i < all.length; i++) {
+                all[i] = 3 + r.nextInt(lm.config().vocabSize() - 3);
+            }
+            NDArray emb = lm.embed(NdArrays.ownedLongs(m, all, new Shape(3, t)));
+            // row 1 edited at layer 0 (prefill only), rows 0 and 2 left alone
+            ResidualHook shift = ResidualHook.onLayer(0, x -> x.add(0.5f));
+            java.util.List<ResidualHook> edits = Arrays.asList(null, shift, null);
+            long[][] got = lm.generateGreedyBatch(emb, want.length, new long[0], ResidualHook.perRow(edits, t));
+            assertArrayEquals(want, got[0], "row 0 is the HF reference prompt");
+            for (int row = 0; row < 3; row++) {
+                NDArray one = emb.get(new NDIndex("{}:{}", row, row + 1));
+                ResidualHook h = edits.get(row) == null ? null
+                        : (l, x) -> x.getShape().get(1) == t ? edits.get(1).apply(l, x) : x;
+                assertArrayEquals(lm.generateGreedy(null, one, want.length, new long[0], h), got[row], "row " + row);
+            }
+            NDArray unedited = emb.get(new NDIndex("1:2"));
+            assertTrue(!Arrays.equals(lm.generateGreedy(null, unedited, want.length, new long[0], null), got[1]),
+                    "the edit changes row 1's answer");
+            // an eos ends its own row only: row 0 stops at the reference's first token, the others go on
+            long[][] stopped = lm.generateGreedyBatch(emb, want.length, new long[] {want[0]}, null);
+            assertArrayEquals(Arrays.copyOf(want, 1), stopped[0]);
+            for (int row = 1; row < 3; row++) {
+                long[] alone = lm.generateGreedy(null, emb.get(new NDIndex("{}:{}", row, row + 1)), want.length,
+                        new long[] {want[0]}, null);
+                assertArrayEquals(alone, stopped[row], "row " + row);
+            }
+        }
+    }
 }
