@@ -155,14 +155,28 @@ class GoldenEvaluatorTest {
     }
 
     @Test
-    void seedsPresentOnOneSideOnlyMakeThePairNotEvaluated() {
+    void aSingleSeedSideBorrowsItsPartnersScatter() {
+        // early: seeds 1, 2 at 0.8, 1.0 (mean 0.9, sd sqrt(0.02), se 0.1); none: seed 1 only, at 0.1
         MetricsTable t = table()
-                .add("mini-dino", "early", "none", 1, "m.x", 0.9).add("mini-dino", "early", "none", 2, "m.x", 0.9)
+                .add("mini-dino", "early", "none", 1, "m.x", 0.8).add("mini-dino", "early", "none", 2, "m.x", 1.0)
                 .add("mini-dino", "none", "none", 1, "m.x", 0.1).build();
-        ClaimResult r = eval(RATIO, t);
-        assertEquals(Outcome.NOT_EVALUATED, r.outcome());
-        assertTrue(r.missing().get(0).contains("seeds differ within pair early/none, mini-dino/mini-lm/none: [1, 2] vs [1]"),
-                r.missing().toString());
+        ClaimResult ratio = eval(RATIO, t);
+        assertEquals(Outcome.PASS, ratio.outcome(), ratio.explanation());
+        assertTrue(ratio.missing().isEmpty(), ratio.missing().toString());
+        SubResult s = ratio.results().get(0);
+        assertEquals(9.0, s.value(), 1e-12);
+        // a ratio borrows the coefficient of variation: se_none = 0.1 * sqrt(0.02) / 0.9; delta method on 0.9 / 0.1
+        double seNone = 0.1 * Math.sqrt(0.02) / 0.9;
+        assertEquals(9.0 * Math.sqrt(Math.pow(0.1 / 0.9, 2) + Math.pow(seNone / 0.1, 2)), s.se(), 1e-12);
+        assertTrue(s.detail().contains("the single-seed side's scatter taken from its partner's seeds"), s.detail());
+        // a difference borrows the sd: se = sqrt(0.1^2 + 0.02) = sqrt(0.03)
+        ClaimResult diff = eval("expect: {compare: {sae_layers: early}, greater_than: {sae_layers: none}}", t);
+        assertEquals(Outcome.PASS, diff.outcome(), diff.explanation());
+        assertEquals(Math.sqrt(0.03), diff.results().get(0).se(), 1e-12);
+        // by at least 0.5: margin 0.3 < 2 x 0.173, so the borrowed scatter fails it
+        ClaimResult tight = eval("expect: {compare: {sae_layers: early}, greater_than: {sae_layers: none},"
+                + " by_at_least: 0.5}", t);
+        assertEquals(Outcome.FAIL, tight.outcome(), tight.explanation());
     }
 
     @Test
