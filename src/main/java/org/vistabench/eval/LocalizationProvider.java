@@ -41,7 +41,9 @@ import org.vistabench.score.PointingGame;
  *
  * <p>Metrics per layer {@code l<L>} and pooled over layers ({@code mean}): {@code localization.pointing},
  * {@code .chance}, {@code .excess} (pointing − chance), {@code .auroc}, {@code .n} (scored pairs); and pooled per
- * category, {@code localization.excess.<category>}. NaN where nothing was scored. Writes {@code localization.jsonl}
+ * category, {@code localization.excess.<category>}; the masks-moved control ({@link #moved}), pooled:
+ * {@code localization.moved_pointing.mean}, {@code .moved_chance.mean}, {@code .moved_excess.mean} (which should be
+ * near 0). NaN where nothing was scored. Writes {@code localization.jsonl}
  * (one record per scored (image, layer, latent, category): hit, chance, AUROC, the mask and the activation map, both
  * row-major over the {@code grid × grid} patches), {@code patches.jsonl} (for the first {@code patch_records}, default
  * 12, held-out images, per layer: the picks with labels, matched concepts and activation maps, and the object masks)
@@ -90,6 +92,8 @@ public final class LocalizationProvider implements MetricProvider {
             }
             masksOf.add(masks);
         }
+        List<boolean[]> movedOf = moved(masksOf);
+        double[] moved = new double[3];
         ByteArrayOutputStream patchRecords = new ByteArrayOutputStream();
         SortedSet<Long> recorded = new TreeSet<>();
         int shown = Math.min(in.codes().imageIds().size(), Resources.intParam(ctx.params(), "patch_records",
@@ -121,6 +125,12 @@ public final class LocalizationProvider implements MetricProvider {
                         acc.add(hit, chance, auroc);
                         pooled.add(hit, chance, auroc);
                         perCategory.computeIfAbsent(c.word(), k -> new Acc()).add(hit, chance, auroc);
+                        boolean[] elsewhere = movedOf.get(i);
+                        if (elsewhere != null) {
+                            moved[0] += PointingGame.hit(map, elsewhere);
+                            moved[1] += PointingGame.chance(elsewhere);
+                            moved[2]++;
+                        }
                         recorded.add(im.id());
                         record(records, im.id(), layer.layer(), c.word(), p, hit, chance, auroc, mask, side, map);
                     }
@@ -129,12 +139,33 @@ public final class LocalizationProvider implements MetricProvider {
             acc.put(out, ".l" + layer.layer());
         }
         pooled.put(out, ".mean");
+        out.put(NAME + ".moved_pointing.mean", moved[2] == 0 ? Double.NaN : moved[0] / moved[2]);
+        out.put(NAME + ".moved_chance.mean", moved[2] == 0 ? Double.NaN : moved[1] / moved[2]);
+        out.put(NAME + ".moved_excess.mean", moved[2] == 0 ? Double.NaN : (moved[0] - moved[1]) / moved[2]);
         perCategory.forEach((cat, a) -> out.put(NAME + ".excess." + cat, a.excess()));
         out.putAll(in.judge().metrics(NAME));
         AtomicFiles.write(ctx.cellDir().resolve(RecordFiles.LOCALIZATION), records.toByteArray());
         AtomicFiles.write(ctx.cellDir().resolve(RecordFiles.PATCHES), patchRecords.toByteArray());
         recorded.addAll(in.codes().imageIds().subList(0, shown));
         RunImages.write(ctx, in.split(), recorded);
+        return out;
+    }
+
+    /**
+     * The control "masks moved to other objects": for image i, the first mask (by category name) of the next image,
+     * cyclically, that has one; null when no other image has a mask. Scored against image i's activation maps it
+     * keeps a real object's shape and size but not its place, so the pointing game must fall to its chance level.
+     */
+    static List<boolean[]> moved(List<Map<String, boolean[]>> masksOf) {
+        List<boolean[]> out = new ArrayList<>(masksOf.size());
+        for (int i = 0; i < masksOf.size(); i++) {
+            boolean[] m = null;
+            for (int k = 1; k < masksOf.size() && m == null; k++) {
+                Map<String, boolean[]> other = masksOf.get((i + k) % masksOf.size());
+                m = other.isEmpty() ? null : other.values().iterator().next();
+            }
+            out.add(m);
+        }
         return out;
     }
 

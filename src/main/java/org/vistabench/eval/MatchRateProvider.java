@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.vistabench.cell.CellContext;
 import org.vistabench.io.AtomicFiles;
@@ -26,7 +29,8 @@ import org.vistabench.score.MatchRate;
  * {@code .shuffled} (the same picks judged against another image's concepts), {@code .excess} (rate − shuffled),
  * {@code .rate_object} / {@code .excess_object} (matches on category words), {@code .rate_attribute} /
  * {@code .excess_attribute} (colour and state words), {@code .text_rate} / {@code .text_excess} (text positions), and
- * {@code .generic} (latents dropped by the generic filters). Writes {@code match_rate.jsonl}: one record per image,
+ * {@code .generic} (latents dropped by the generic filters), and the labels-permuted control
+ * ({@link #permuted}): {@code .permuted_rate} and {@code .permuted_excess} (which should be near 0). Writes {@code match_rate.jsonl}: one record per image,
  * layer and position kind with the picked latents, their labels, activations and matched concepts.
  */
 public final class MatchRateProvider implements MetricProvider {
@@ -59,12 +63,27 @@ public final class MatchRateProvider implements MetricProvider {
             put(out, means, "text_rate", l, txt.rate());
             put(out, means, "text_excess", l, txt.excess());
             out.put(NAME + ".generic" + l, (double) img.generic());
+            MatchRate.Result perm = ms.score(in.images(layer.image()), permuted(latents,
+                    ctx.cell().seed() * 1_000_003L + layer.layer()));
+            put(out, means, "permuted_rate", l, perm.rate());
+            put(out, means, "permuted_excess", l, perm.excess());
             write(records, layer.layer(), "image", img, in);
             write(records, layer.layer(), "text", txt, in);
         }
         means.forEach((k, v) -> out.put(NAME + "." + k + ".mean", v[0] / v[1]));
         out.putAll(in.judge().metrics(NAME));
         AtomicFiles.write(ctx.cellDir().resolve(RecordFiles.MATCH_RATE), records.toByteArray());
+        return out;
+    }
+
+    /**
+     * The control "labels shuffled across latents": latent j carries the label (and label density) of latent
+     * {@code perm[j]}, a permutation of every index drawn from {@code seed}. The latents that fire are the same; what
+     * their labels say no longer comes from what they fire on, so the rate must fall to its shuffled-image baseline.
+     */
+    static List<MatchRate.Latent> permuted(List<MatchRate.Latent> latents, long seed) {
+        List<MatchRate.Latent> out = new ArrayList<>(latents);
+        Collections.shuffle(out, new Random(seed));
         return out;
     }
 

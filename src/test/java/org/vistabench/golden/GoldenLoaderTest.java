@@ -64,7 +64,7 @@ class GoldenLoaderTest {
         assertEquals(List.of("match-rate-gain", "dino-localizes-better-than-clip", "dino-localizes-better-than-ijepa",
                 "removal-gain", "replacement-gain", "early-layers-cost-least"),
                 paper.claims().stream().map(Claim::id).toList());
-        assertEquals(21, mini.claims().size());
+        assertEquals(25, mini.claims().size());
         for (Golden g : List.of(paper, mini)) {
             for (Claim c : g.claims()) {
                 assertFalse(c.source().isBlank(), c.id());

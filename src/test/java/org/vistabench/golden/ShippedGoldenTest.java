@@ -65,15 +65,18 @@ class ShippedGoldenTest {
     }
 
     private static MetricsTable miniRun(double randomReconRatio) {
-        return miniRun(randomReconRatio, false, false);
+        return miniRun(randomReconRatio, false, false, false);
     }
 
     /**
      * A mini run where every effect the paper reports is there (seeds 17-19, a little jitter), or with one cause
      * removed: {@code saeLossOff} gives the SAE-loss cells the no-SAE projector's match rate and steering;
-     * {@code encodersSwapped} gives mini-dino mini-clip's localization and the reverse.
+     * {@code encodersSwapped} gives mini-dino mini-clip's localization and the reverse; {@code controlsInert} gives
+     * the labels-permuted and masks-moved controls the real measurement's values (a permutation or a move that did
+     * nothing).
      */
-    private static MetricsTable miniRun(double randomReconRatio, boolean saeLossOff, boolean encodersSwapped) {
+    private static MetricsTable miniRun(double randomReconRatio, boolean saeLossOff, boolean encodersSwapped,
+                                        boolean controlsInert) {
         List<MetricsTable.Row> rows = new ArrayList<>();
         for (String e : List.of("mini-dino", "mini-clip", "mini-ijepa")) {
             for (String s : List.of("none", "early", "all")) {
@@ -92,11 +95,16 @@ class ShippedGoldenTest {
                         rows.add(new MetricsTable.Row(c, "caption.recall_shuffled", 0.09));
                         double j = 0.001 * (seed - 17);
                         boolean gain = !s.equals("none") && control.equals("none") && !saeLossOff;
-                        rows.add(new MetricsTable.Row(c, "match_rate.excess.mean", (gain ? 0.3 : 0.1) + j));
+                        double match = (gain ? 0.3 : 0.1) + j;
+                        rows.add(new MetricsTable.Row(c, "match_rate.excess.mean", match));
+                        rows.add(new MetricsTable.Row(c, "match_rate.permuted_excess.mean",
+                                controlsInert ? match : 0.004 - j));
                         String loc = encodersSwapped ? Map.of("mini-dino", "mini-clip", "mini-clip", "mini-dino")
                                 .getOrDefault(e, e) : e;
-                        rows.add(new MetricsTable.Row(c, "localization.excess.mean",
-                                (loc.equals("mini-dino") ? 0.6 : 0.3) + j));
+                        double pointing = (loc.equals("mini-dino") ? 0.6 : 0.3) + j;
+                        rows.add(new MetricsTable.Row(c, "localization.excess.mean", pointing));
+                        rows.add(new MetricsTable.Row(c, "localization.moved_excess.mean",
+                                controlsInert ? pointing : 0.01 + j));
                         double gap = s.equals("none") ? 2.0 : 0.2;
                         rows.add(new MetricsTable.Row(c, "recon.rel_gap.l0", gap + j));
                         rows.add(new MetricsTable.Row(c, "recon.l0_gap.l0", gap + j));
@@ -135,14 +143,19 @@ class ShippedGoldenTest {
     @Test
     void miniPaperClaimsFailWhenTheirCauseIsRemoved() {
         Golden g = GoldenLoader.load(Path.of("golden/mini.yaml"));
-        GoldenReport off = GoldenEvaluator.evaluate(strip(g), miniRun(2.0, true, false), false);
+        GoldenReport off = GoldenEvaluator.evaluate(strip(g), miniRun(2.0, true, false, false), false);
         for (String id : List.of("sae-loss-raises-match-rate", "random-sae-gives-no-match-rate-gain", "removal-gain",
                 "replacement-gain", "removal-gain-not-from-any-regularizer")) {
             assertEquals(Outcome.FAIL, outcome(off, id), id);
         }
-        GoldenReport swapped = GoldenEvaluator.evaluate(strip(g), miniRun(2.0, false, true), false);
+        GoldenReport swapped = GoldenEvaluator.evaluate(strip(g), miniRun(2.0, false, true, false), false);
         assertEquals(Outcome.FAIL, outcome(swapped, "dino-localizes-better"));
         assertEquals(Outcome.PASS, outcome(swapped, "sae-loss-raises-match-rate"));
+        GoldenReport inert = GoldenEvaluator.evaluate(strip(g), miniRun(2.0, false, false, true), false);
+        for (String id : List.of("match-rate-falls-to-baseline-with-permuted-labels", "match-rate-needs-the-labels",
+                "pointing-falls-to-chance-with-moved-masks", "pointing-needs-the-masks")) {
+            assertEquals(Outcome.FAIL, outcome(inert, id), id);
+        }
     }
 
     /** The golden file without its known_failure marks, so that outcomes are PASS or FAIL. */
