@@ -100,7 +100,7 @@ public class SpecLoaderTest {
         Spec spec = SpecLoader.load(file, Map.of());
         assertEquals("mini", spec.name());
         assertEquals(17, spec.seed());
-        assertEquals(List.of(17L), spec.seeds());
+        assertEquals(List.of(17L, 18L, 19L), spec.seeds());
         assertEquals(new WorldSpec("mini", "default", null, null), spec.world());
         assertNull(spec.data());
         assertEquals(List.of(
@@ -120,7 +120,9 @@ public class SpecLoaderTest {
                 List.copyOf(spec.metrics().keySet()));
         assertEquals(Map.of("prompt", "What is shown in this image?"), spec.metrics().get("caption"));
         assertEquals(tmp.resolve("golden/mini.yaml").toAbsolutePath().normalize(), spec.golden());
-        assertEquals(new MatrixSpec(List.of(), List.of()), spec.matrix());
+        assertEquals(new MatrixSpec(List.of(), List.of("*__all__random-sae__*", "mini-dino__*__all__*__s18",
+                "mini-dino__*__all__*__s19", "mini-clip__*__s18", "mini-clip__*__s19", "mini-ijepa__*__s18",
+                "mini-ijepa__*__s19")), spec.matrix());
         assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))),
                 spec.sha256());
     }
@@ -128,7 +130,7 @@ public class SpecLoaderTest {
     @Test
     void expandsShippedSpecsToTheirMatrices() throws Exception {
         // 3 encoders x (none + early x {none, random-sae} + all x {none, random-sae})
-        assertEquals(15, MatrixExpander.expand(SpecLoader.load(shipped("mini.yaml", "mini.yaml"), Map.of())).size());
+        assertEquals(18, MatrixExpander.expand(SpecLoader.load(shipped("mini.yaml", "mini.yaml"), Map.of())).size());
         Spec tiny = SpecLoader.load(shipped("mini-tiny.yaml", "mini-tiny.yaml"), Map.of());
         assertEquals("tiny", tiny.world().scale());
         assertEquals(3, MatrixExpander.expand(tiny).size()); // none + early x {none, random-sae}
