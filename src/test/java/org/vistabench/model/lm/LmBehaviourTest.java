@@ -225,8 +225,7 @@ class LmBehaviourTest {
         String fx = "gemma2-tiny-bf16";
         try (CausalLm lm = load(fx); SafeTensors ref = expected(fx); NDManager m = root.newSubManager()) {
             long[] prompt = ref.longs("greedy.prompt");
-            long[] full = ref.longs("greedy.output");
-            long[] want = Arrays.copyOfRange(full, prompt.length, full.length);
+            long[] want = newTokens(ref);
             NDArray emb = lm.embed(NdArrays.ownedLongs(m, prompt, new Shape(1, prompt.length)));
             assertArrayEquals(want, lm.generateGreedy(null, emb, want.length, -1, null));
             assertArrayEquals(Arrays.copyOf(want, 1), lm.generateGreedy(prompt, null, want.length, want[0], null));
@@ -238,8 +237,7 @@ class LmBehaviourTest {
         String fx = "gemma2-tiny-bf16";
         try (CausalLm lm = load(fx); SafeTensors ref = expected(fx); NDManager m = root.newSubManager()) {
             long[] prompt = ref.longs("greedy.prompt");
-            long[] full = ref.longs("greedy.output");
-            long[] want = Arrays.copyOfRange(full, prompt.length, full.length);
+            long[] want = newTokens(ref);
             int t = prompt.length;
             Random r = new Random(5);
             long[] all = new long[3 * t];
@@ -271,5 +269,12 @@ class LmBehaviourTest {
                 assertArrayEquals(alone, stopped[row], "row " + row);
             }
         }
+    }
+
+    /** The reference's greedy continuation: its output ids after the prompt. */
+    private static long[] newTokens(SafeTensors ref) {
+        long[] prompt = ref.longs("greedy.prompt");
+        long[] full = ref.longs("greedy.output");
+        return Arrays.copyOfRange(full, prompt.length, full.length);
     }
 }
