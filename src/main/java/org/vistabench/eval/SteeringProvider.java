@@ -2,7 +2,6 @@ package org.vistabench.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,7 +41,6 @@ import org.vistabench.results.RecordFiles;
 import org.vistabench.score.Binomial;
 import org.vistabench.score.Concept;
 import org.vistabench.score.SteeringJudge;
-import org.vistabench.tensor.NdArrays;
 
 /**
  * {@code steering}: localized edits of the image tokens through the text SAEs, judged on the answers (the paper's
@@ -597,21 +595,13 @@ public final class SteeringProvider implements MetricProvider {
         /** Image-position residuals {@code [rows, N, D]} of feature rows {@code from .. to} at each layer, flat. */
         private static Map<Integer, float[]> residuals(Vlm vlm, TrainedCell tc, VisualPrompt prompt,
                                                        CachedFeatures feats, int from, int to, List<Integer> layers) {
-            long[] ids = prompt.promptIds();
-            int b = to - from;
-            long[] allIds = new long[b * ids.length];
-            float[] allFeats = new float[b * prompt.imageTokens() * feats.dim()];
-            for (int r = 0; r < b; r++) {
-                System.arraycopy(ids, 0, allIds, r * ids.length, ids.length);
-                float[] f = feats.row(from + r);
-                System.arraycopy(f, 0, allFeats, r * f.length, f.length);
+            List<float[]> rows = new ArrayList<>(to - from);
+            for (int r = from; r < to; r++) {
+                rows.add(feats.row(r));
             }
             Map<Integer, float[]> out = new TreeMap<>();
             try (NDManager sm = tc.manager().newSubManager()) {
-                NDArray idArr = NdArrays.ownedLongs(sm, allIds, new Shape(b, ids.length));
-                NDArray f = NdArrays.owned(sm, allFeats, new Shape(b, prompt.imageTokens(), feats.dim()));
-                Vlm.Pass pass = vlm.forward(tc.projector(), idArr, f, prompt.imageStart(), null, Set.copyOf(layers),
-                        false, null);
+                Vlm.Pass pass = vlm.forward(sm, tc.projector(), prompt, rows, feats.dim(), Set.copyOf(layers));
                 for (int layer : layers) {
                     out.put(layer, pass.imageResiduals(layer).toFloatArray());
                 }

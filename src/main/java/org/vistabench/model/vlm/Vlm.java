@@ -122,24 +122,41 @@ public final class Vlm {
             throw new IllegalArgumentException(b + " feature rows but " + edits.size() + " edits");
         }
         try (NDManager sm = manager.newSubManager()) {
-            long[] ids = prompt.promptIds();
-            long[] allIds = new long[b * ids.length];
-            float[] allFeats = new float[b * prompt.imageTokens() * featureDim];
-            for (int r = 0; r < b; r++) {
-                System.arraycopy(ids, 0, allIds, r * ids.length, ids.length);
-                float[] f = features.get(r);
-                if (f.length != prompt.imageTokens() * featureDim) {
-                    throw new IllegalArgumentException("feature row " + r + " has " + f.length + " floats, expected "
-                            + prompt.imageTokens() + " x " + featureDim);
-                }
-                System.arraycopy(f, 0, allFeats, r * f.length, f.length);
-            }
-            NDArray idArr = NdArrays.ownedLongs(sm, allIds, new Shape(b, ids.length));
-            NDArray f = NdArrays.owned(sm, allFeats, new Shape(b, prompt.imageTokens(), featureDim));
-            NDArray embeds = embeddings(projector, idArr, f, prompt.imageStart());
-            ResidualHook hook = edits == null ? null : ResidualHook.perRow(edits, ids.length);
+            NDArray[] in = batch(sm, prompt, features, featureDim);
+            NDArray embeds = embeddings(projector, in[0], in[1], prompt.imageStart());
+            ResidualHook hook = edits == null ? null : ResidualHook.perRow(edits, prompt.promptLength());
             return lm.generateGreedyBatch(embeds, maxNewTokens, stopIds, hook);
         }
+    }
+
+    /**
+     * The forward pass of one {@code prompt} for several images' features (row r: {@code features[r]}, N ×
+     * {@code featureDim} floats), capturing the {@code capture} blocks; no logits, no edit. Arrays live in
+     * {@code manager}.
+     */
+    public Pass forward(NDManager manager, Projector projector, VisualPrompt prompt, List<float[]> features,
+                        int featureDim, Set<Integer> capture) {
+        NDArray[] in = batch(manager, prompt, features, featureDim);
+        return forward(projector, in[0], in[1], prompt.imageStart(), null, capture, false, null);
+    }
+
+    /** The prompt's ids repeated per row {@code [B, T]} and the rows' features {@code [B, N, F]}. */
+    private static NDArray[] batch(NDManager m, VisualPrompt prompt, List<float[]> features, int featureDim) {
+        int b = features.size();
+        long[] ids = prompt.promptIds();
+        long[] allIds = new long[b * ids.length];
+        float[] allFeats = new float[b * prompt.imageTokens() * featureDim];
+        for (int r = 0; r < b; r++) {
+            System.arraycopy(ids, 0, allIds, r * ids.length, ids.length);
+            float[] f = features.get(r);
+            if (f.length != prompt.imageTokens() * featureDim) {
+                throw new IllegalArgumentException("feature row " + r + " has " + f.length + " floats, expected "
+                        + prompt.imageTokens() + " x " + featureDim);
+            }
+            System.arraycopy(f, 0, allFeats, r * f.length, f.length);
+        }
+        return new NDArray[] {NdArrays.ownedLongs(m, allIds, new Shape(b, ids.length)),
+            NdArrays.owned(m, allFeats, new Shape(b, prompt.imageTokens(), featureDim))};
     }
 
     /** {@code [B, N, D]}: a residual stream {@code [B, T, D]} at the image positions. */
