@@ -93,7 +93,7 @@ public final class LocalizationProvider implements MetricProvider {
             masksOf.add(masks);
         }
         List<boolean[]> movedOf = moved(masksOf);
-        double[] moved = new double[3];
+        Acc moved = new Acc();
         ByteArrayOutputStream patchRecords = new ByteArrayOutputStream();
         SortedSet<Long> recorded = new TreeSet<>();
         int shown = Math.min(in.codes().imageIds().size(), Resources.intParam(ctx.params(), "patch_records",
@@ -127,9 +127,7 @@ public final class LocalizationProvider implements MetricProvider {
                         perCategory.computeIfAbsent(c.word(), k -> new Acc()).add(hit, chance, auroc);
                         boolean[] elsewhere = movedOf.get(i);
                         if (elsewhere != null) {
-                            moved[0] += PointingGame.hit(map, elsewhere);
-                            moved[1] += PointingGame.chance(elsewhere);
-                            moved[2]++;
+                            moved.add(PointingGame.hit(map, elsewhere), PointingGame.chance(elsewhere), Double.NaN);
                         }
                         recorded.add(im.id());
                         record(records, im.id(), layer.layer(), c.word(), p, hit, chance, auroc, mask, side, map);
@@ -139,9 +137,9 @@ public final class LocalizationProvider implements MetricProvider {
             acc.put(out, ".l" + layer.layer());
         }
         pooled.put(out, ".mean");
-        out.put(NAME + ".moved_pointing.mean", moved[2] == 0 ? Double.NaN : moved[0] / moved[2]);
-        out.put(NAME + ".moved_chance.mean", moved[2] == 0 ? Double.NaN : moved[1] / moved[2]);
-        out.put(NAME + ".moved_excess.mean", moved[2] == 0 ? Double.NaN : (moved[0] - moved[1]) / moved[2]);
+        out.put(NAME + ".moved_pointing.mean", moved.pointing());
+        out.put(NAME + ".moved_chance.mean", moved.chance());
+        out.put(NAME + ".moved_excess.mean", moved.excess());
         perCategory.forEach((cat, a) -> out.put(NAME + ".excess." + cat, a.excess()));
         out.putAll(in.judge().metrics(NAME));
         AtomicFiles.write(ctx.cellDir().resolve(RecordFiles.LOCALIZATION), records.toByteArray());
@@ -264,13 +262,21 @@ public final class LocalizationProvider implements MetricProvider {
             }
         }
 
+        double pointing() {
+            return n == 0 ? Double.NaN : hit / n;
+        }
+
+        double chance() {
+            return n == 0 ? Double.NaN : chance / n;
+        }
+
         double excess() {
             return n == 0 ? Double.NaN : (hit - chance) / n;
         }
 
         void put(Map<String, Double> out, String suffix) {
-            out.put(NAME + ".pointing" + suffix, n == 0 ? Double.NaN : hit / n);
-            out.put(NAME + ".chance" + suffix, n == 0 ? Double.NaN : chance / n);
+            out.put(NAME + ".pointing" + suffix, pointing());
+            out.put(NAME + ".chance" + suffix, chance());
             out.put(NAME + ".excess" + suffix, excess());
             out.put(NAME + ".auroc" + suffix, nAuroc == 0 ? Double.NaN : auroc / nAuroc);
             out.put(NAME + ".n" + suffix, (double) n);

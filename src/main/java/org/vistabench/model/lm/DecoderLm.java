@@ -251,32 +251,13 @@ abstract class DecoderLm implements CausalLm {
         if (promptEmbeds != null && promptEmbeds.getShape().get(0) != 1) {
             throw new IllegalArgumentException("generateGreedy decodes batch 1, got " + promptEmbeds.getShape());
         }
-        long[] out = new long[maxNewTokens];
-        int n = 0;
-        try (NDManager gen = weights.newSubManager(); KvCache cache = new KvCache(gen, config.numLayers())) {
-            long next = -1;
-            while (n < maxNewTokens) {
-                try (NDManager step = gen.newSubManager()) {
-                    NDArray x;
-                    if (n == 0 && promptEmbeds != null) {
-                        x = promptEmbeds.duplicate();
-                        x.attach(step);
-                    } else {
-                        long[] ids = n == 0 ? promptIds : new long[] {next};
-                        x = embed(NdArrays.ownedLongs(step, ids, new Shape(1, ids.length)));
-                    }
-                    LmOutput o = forward(x, ForwardOptions.none().withCache(cache).withHook(hook));
-                    long t = o.logits().getShape().get(1);
-                    next = o.logits().get(new NDIndex(0, t - 1)).argMax().getLong();
-                }
-                out[n++] = next;
-                final long tok = next;
-                if (Arrays.stream(eosIds).anyMatch(e -> e == tok)) {
-                    break;
-                }
-            }
+        if (promptEmbeds != null) {
+            return generateGreedyBatch(promptEmbeds, maxNewTokens, eosIds, hook)[0];
         }
-        return Arrays.copyOf(out, n);
+        try (NDManager m = weights.newSubManager()) {
+            NDArray x = embed(NdArrays.ownedLongs(m, promptIds, new Shape(1, promptIds.length)));
+            return generateGreedyBatch(x, maxNewTokens, eosIds, hook)[0];
+        }
     }
 
     @Override

@@ -37,12 +37,6 @@ public record CausalLmBackbone(CausalLm lm) implements LmBackbone {
     }
 
     @Override
-    public long[] generateGreedy(long[] promptIds, NDArray promptEmbeds, int maxNewTokens, long[] stopIds,
-                                 ResidualHook edit) {
-        return lm.generateGreedy(promptIds, promptEmbeds, maxNewTokens, stopIds, edit);
-    }
-
-    @Override
     public long[][] generateGreedyBatch(NDArray promptEmbeds, int maxNewTokens, long[] stopIds, ResidualHook edit) {
         return lm.generateGreedyBatch(promptEmbeds, maxNewTokens, stopIds, edit);
     }

@@ -40,18 +40,8 @@ public interface LmBackbone {
     }
 
     /**
-     * Greedy decoding with a KV cache from prompt embeddings {@code [1,T,D]} ({@code promptIds} are the matching ids,
-     * pad at image positions); {@code edit} applies to every chunk the cache processes (null: none). Returns the new
-     * tokens, including the stop id if one was emitted. Backbones without a decoder loop refuse.
-     */
-    default long[] generateGreedy(long[] promptIds, NDArray promptEmbeds, int maxNewTokens, long[] stopIds,
-                                  ResidualHook edit) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot generate");
-    }
-
-    /**
      * Greedy decoding of B prompts of one length at once from {@code promptEmbeds} {@code [B,T,D]}; per row, what
-     * {@link #generateGreedy} gives for that row alone (but for the rounding of batched kernels). {@code edit} sees
+     * a batch of one gives for that row (but for the rounding of batched kernels). {@code edit} sees
      * the whole batch. Backbones without a decoder loop refuse.
      */
     default long[][] generateGreedyBatch(NDArray promptEmbeds, int maxNewTokens, long[] stopIds, ResidualHook edit) {

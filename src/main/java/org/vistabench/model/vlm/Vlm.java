@@ -94,26 +94,10 @@ public final class Vlm {
     }
 
     /**
-     * Greedy answer to {@code prompt} for one image's features {@code [1,N,F]} (KV-cached, batch 1), with
-     * {@code edit} on the prefill (null: none; an edit made by {@link ImageEdit} leaves the cached one-token steps
-     * alone). Arrays are made in a sub-manager of {@code manager} and freed before returning.
-     */
-    public long[] generate(NDManager manager, Projector projector, VisualPrompt prompt, float[] features,
-                           int featureDim, int maxNewTokens, long[] stopIds, ResidualHook edit) {
-        try (NDManager sm = manager.newSubManager()) {
-            long[] ids = prompt.promptIds();
-            NDArray idArr = NdArrays.ownedLongs(sm, ids, new Shape(1, ids.length));
-            NDArray f = NdArrays.owned(sm, features, new Shape(1, prompt.imageTokens(), featureDim));
-            NDArray embeds = embeddings(projector, idArr, f, prompt.imageStart());
-            return lm.generateGreedy(ids, embeds, maxNewTokens, stopIds, edit);
-        }
-    }
-
-    /**
      * Greedy answers to one {@code prompt} for several images at once: row r answers for {@code features[r]}
      * ({@code N × featureDim} floats) with {@code edits.get(r)} on its prefill (null: none; {@code edits} null: no
-     * edit anywhere). Each row's answer is the one {@link #generate} gives for it alone, but for the rounding of
-     * batched kernels. Arrays are made in a sub-manager of {@code manager} and freed before returning.
+     * edit anywhere). Each row's answer is the one a batch of one gives for it, but for the rounding of batched
+     * kernels. Arrays are made in a sub-manager of {@code manager} and freed before returning.
      */
     public long[][] generate(NDManager manager, Projector projector, VisualPrompt prompt, List<float[]> features,
                              int featureDim, int maxNewTokens, long[] stopIds, List<ResidualHook> edits) {
