@@ -107,7 +107,7 @@ public final class SpecFiles {
     private void encoder(EncoderSpec e, String p) {
         Integer layers = layerCount(e.path(), p + ".path",
                 world == null ? List.of() : world.encoderRefs(),
-                world == null ? 0 : world.encoderLayers(), dir -> VisionConfig.read(dir).numLayers(), "encoder's");
+                world == null ? 0 : world.encoderLayersOf(e.path()), dir -> VisionConfig.read(dir).numLayers(), "encoder's");
         if (deep && !isWorld(e.path())) {
             modelFiles(e.id(), e.path(), p + ".path", false);
         }

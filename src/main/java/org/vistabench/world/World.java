@@ -74,19 +74,31 @@ public final class World {
      * {@code world:} references and layer numbers can be checked before any training.
      *
      * @param lmLayers      the mini LM's decoder layers (every layer has an SAE)
-     * @param encoderLayers the encoders' transformer layers (hidden states 0..encoderLayers)
+     * @param encoderLayers each encoder's transformer layers (hidden states 0..layers), in {@code encoders} order
      * @param encoders      the encoder folder names under {@code encoders/}
      */
-    public record Blueprint(int lmLayers, int encoderLayers, List<String> encoders) {
+    public record Blueprint(int lmLayers, List<Integer> encoderLayers, List<String> encoders) {
+        public Blueprint {
+            encoderLayers = List.copyOf(encoderLayers);
+            encoders = List.copyOf(encoders);
+        }
+
         /** The references a spec's encoders may use: {@code world:encoders/<name>}. */
         public List<String> encoderRefs() {
             return encoders.stream().map(e -> PREFIX + "encoders/" + e).toList();
+        }
+
+        /** The layers of the encoder a reference ({@link #encoderRefs}) names; 0 for any other reference. */
+        public int encoderLayersOf(String ref) {
+            int i = encoderRefs().indexOf(ref);
+            return i < 0 ? 0 : encoderLayers.get(i);
         }
     }
 
     public static Blueprint blueprint(WorldSpec spec) {
         WorldSettings s = WorldSettings.of(spec.scale(), spec.seed() == null ? DEFAULT_SEED : spec.seed());
-        return new Blueprint(s.layers(), EncoderStage.layers(s.scale()), EncoderStage.NAMES);
+        return new Blueprint(s.layers(), EncoderStage.NAMES.stream().map(n -> EncoderStage.layers(s.scale(), n))
+                .toList(), EncoderStage.NAMES);
     }
 
     /** {@code $VISTABENCH_HOME/worlds}, else {@code ~/.vistabench/worlds}. */

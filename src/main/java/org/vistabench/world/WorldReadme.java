@@ -122,7 +122,10 @@ final class WorldReadme {
         b.append("\n## Encoders\n\n");
         b.append("Trained on ").append(org.vistabench.world.encoders.EncoderStage.pretrainScenes(s.scale()))
                 .append(" scenes of their own (a seed stream apart from every split; the probe tests on held-out ones"
-                        + "). The stage runs beside the LM and SAE stages, so the timings below overlap.\n\n");
+                        + "). The stage runs beside the LM and SAE stages, so the timings below overlap. mini-dino is "
+                        + "trained first with a dense per-patch objective; mini-clip and mini-ijepa are built on it (its "
+                        + "embeddings and blocks, frozen) with two blocks of their own on top, trained with their global "
+                        + "objectives (EncoderStage).\n\n");
         StageRecord enc = stages.get("encoders");
         if (enc == null || enc.status().contains("missing")) {
             b.append("Missing: ").append(enc == null ? "not built" : enc.reason()).append("\n\n");

@@ -66,7 +66,7 @@ class SpecCliTest {
     void validatePrintsCellCount() {
         Result r = run("validate", mini.toString());
         assertEquals(ExitCodes.OK, r.exit(), r.err());
-        assertEquals("ok: 18 cells", r.out().strip());
+        assertEquals("ok: 20 cells", r.out().strip());
         assertEquals("", r.err());
     }
 
@@ -115,11 +115,11 @@ class SpecCliTest {
         Result r = run("plan", mini.toString(), "--shards", "3");
         assertEquals(ExitCodes.OK, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
-        assertEquals(20, lines.size(), r.out());
+        assertEquals(22, lines.size(), r.out());
         assertTrue(lines.get(0).matches("cell +encoder +llm +sae_layers +control +seed +shard"), lines.get(0));
         assertTrue(lines.get(1).matches("mini-dino__mini-lm__none__none__s17 +mini-dino +mini-lm +none +none +17 +"
                 + Shards.of("mini-dino__mini-lm__none__none__s17", 3)), lines.get(1));
-        assertTrue(lines.get(19).startsWith("18 cells in 3 shards: 0="), lines.get(19));
+        assertTrue(lines.get(21).startsWith("20 cells in 3 shards: 0="), lines.get(21));
     }
 
     @Test
@@ -128,7 +128,7 @@ class SpecCliTest {
         assertEquals(ExitCodes.OK, csv.exit(), csv.err());
         List<String> lines = csv.out().lines().toList();
         assertEquals("cell,encoder,llm,sae_layers,control,seed,shard", lines.get(0));
-        assertEquals(19, lines.size());
+        assertEquals(21, lines.size());
         String id = "mini-clip__mini-lm__early__random-sae__s17";
         assertTrue(lines.contains(id + ",mini-clip,mini-lm,early,random-sae,17," + Shards.of(id, 2)), csv.out());
 
@@ -137,7 +137,7 @@ class SpecCliTest {
         JsonNode doc = Json.MAPPER.readTree(json.out());
         assertEquals("mini", doc.get("spec").asText());
         assertEquals(2, doc.get("shards").asInt());
-        assertEquals(18, doc.get("cells").size());
+        assertEquals(20, doc.get("cells").size());
         JsonNode first = doc.get("cells").get(0);
         assertEquals("mini-dino__mini-lm__none__none__s17", first.get("cell").asText());
         assertEquals(17, first.get("seed").asLong());

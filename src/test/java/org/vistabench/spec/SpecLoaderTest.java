@@ -120,17 +120,17 @@ public class SpecLoaderTest {
                 List.copyOf(spec.metrics().keySet()));
         assertEquals(Map.of("prompt", "What is shown in this image?"), spec.metrics().get("caption"));
         assertEquals(tmp.resolve("golden/mini.yaml").toAbsolutePath().normalize(), spec.golden());
-        assertEquals(new MatrixSpec(List.of(), List.of("*__all__random-sae__*", "mini-dino__*__all__*__s18",
-                "mini-dino__*__all__*__s19", "mini-clip__*__s18", "mini-clip__*__s19", "mini-ijepa__*__s18",
-                "mini-ijepa__*__s19")), spec.matrix());
+        assertEquals(new MatrixSpec(List.of(), List.of("*__all__random-sae__*", "*__all__*__s18", "*__all__*__s19",
+                "*__random-sae__s18", "*__random-sae__s19", "mini-clip__*__early__*__s18", "mini-clip__*__early__*__s19",
+                "mini-ijepa__*__early__*__s18", "mini-ijepa__*__early__*__s19")), spec.matrix());
         assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))),
                 spec.sha256());
     }
 
     @Test
     void expandsShippedSpecsToTheirMatrices() throws Exception {
-        // 3 encoders x (none + early x {none, random-sae} + all x {none, random-sae})
-        assertEquals(18, MatrixExpander.expand(SpecLoader.load(shipped("mini.yaml", "mini.yaml"), Map.of())).size());
+        // 3 encoders x (none, early, early random-sae, all) at seed 17; seeds 18 and 19 for every none and mini-dino early
+        assertEquals(20, MatrixExpander.expand(SpecLoader.load(shipped("mini.yaml", "mini.yaml"), Map.of())).size());
         Spec tiny = SpecLoader.load(shipped("mini-tiny.yaml", "mini-tiny.yaml"), Map.of());
         assertEquals("tiny", tiny.world().scale());
         assertEquals(3, MatrixExpander.expand(tiny).size()); // none + early x {none, random-sae}

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,46 +33,55 @@ import org.vistabench.tensor.NdArrays;
  * Trains the mini world's three vision encoders and writes them in Hugging Face formats under {@code outDir}, each
  * with {@code config.json}, {@code model.safetensors} and {@code preprocessor_config.json}:
  * <ul>
- *   <li>{@code mini-dino/} — DINOv2 format (CLS + patches, layer-scale). <b>Local objective</b>: linear heads on every
- *   patch token of hidden_states[-1] (the state the probe and the specs' projector read, before the final layernorm)
- *   predict that patch's object category and colour (background is its own class); loss = CE(category) +
+ *   <li>{@code mini-dino/} — DINOv2 format (CLS + patches, layer-scale), 4 blocks. <b>Local objective</b>: linear heads
+ *   on every patch token of hidden_states[-1] (the state the probe and the specs' projector read, before the final
+ *   layernorm) predict that patch's object category and colour (background is its own class); loss = CE(category) +
  *   0.5 CE(colour), background patches weighted {@link EncoderTrainer#BACKGROUND_WEIGHT}. The heads are not saved.</li>
- *   <li>{@code mini-clip/} — CLIP vision format (pre-layernorm, quick GELU), saved as
- *   {@code CLIPVisionModelWithProjection} ({@code vision_model.*} + {@code visual_projection.weight}). <b>Global
- *   contrastive objective</b>: symmetric InfoNCE (temperature 0.1) between the projected, post-layernormed CLS
- *   embedding and a bag-of-words MLP text tower over the caption vocabulary, plus InfoNCE between <em>every</em> patch
- *   token of hidden_states[-2] (through an unsaved projection) and the batch's object lists: each patch must pick its
- *   own image's objects out of the batch, wherever they are. Nothing tells a patch which object it shows.</li>
- *   <li>{@code mini-ijepa/} — I-JEPA format (no CLS). <b>Global predictive objective</b>: the encoder sees the image
- *   with four random rectangular patch blocks replaced by a mask token, and an MLP predictor on every output patch
- *   token (masked ones included) predicts which categories and colours the image holds (binary cross-entropy). The
- *   context encoder is saved. (Its earlier objective, I-JEPA's own latent prediction against an EMA target, left
- *   the patch tokens without object identity at every mini budget tried, so it could not caption.)</li>
+ *   <li>The two <b>global encoders</b> are built on a <b>stem</b>: the trained mini-dino's embeddings and all its
+ *   blocks, copied and frozen ({@link TrainableVit#transplant}: layer-scales folded, CLIP's pixel normalisation folded
+ *   into the patch embedding, CLIP's pre-layernorm fitted to undo itself on the stem's embeddings), with
+ *   {@link #STEM_FRESH} fresh blocks on top that only their global objective trains (6 blocks in all). Why: object
+ *   identity is what the captions need, and from these pixels only the dense objective learns it within a world
+ *   budget. Trained from scratch at 500 x 32 and 3000 x 32 steps (encoders-6/7) the global objectives learned
+ *   colours and backgrounds but hardly any category (image-level probe 0.116 / 0.128 against a majority of 0.078)
+ *   and the CE-only projectors captioned at chance (recall 0.219 / 0.188 against 0.124 / 0.112 shuffled). Starting
+ *   from the stem but training all blocks (500 x 32, lr 2e-3 or 3e-4) wiped the stem's object identity instead of
+ *   spreading it (object-patch probe 0.85 falls to 0.10-0.43), since the read state is the stem's last block and
+ *   nothing above it could gather. Real CLIP and I-JEPA recognise objects from their own pretraining; here the stem
+ *   stands in for that, and what differs between the encoders is what their last blocks were trained to put in each
+ *   patch token.
+ *   <ul>
+ *     <li>{@code mini-clip/} — CLIP vision format (pre-layernorm, quick GELU), saved as
+ *     {@code CLIPVisionModelWithProjection} ({@code vision_model.*} + {@code visual_projection.weight}). <b>Global
+ *     contrastive objective</b>: symmetric InfoNCE (temperature 0.1) between the projected, post-layernormed CLS
+ *     embedding and a bag-of-words MLP text tower over the caption vocabulary, plus InfoNCE between <em>every</em>
+ *     patch token of hidden_states[-2] (the first fresh block's output; through an unsaved projection) and the
+ *     batch's object lists: each patch must pick its own image's objects out of the batch, wherever they are.</li>
+ *     <li>{@code mini-ijepa/} — I-JEPA format (no CLS). <b>Global predictive objective</b> (I-JEPA's latent
+ *     prediction): the encoder sees the image with four random rectangular patch blocks replaced by a mask token; an
+ *     MLP predictor on every output patch token regresses the frozen target encoder's (the stem's) image-level
+ *     summary of the whole image (its read state max-pooled over patches, layer-normalised).</li>
+ *   </ul></li>
  * </ul>
  * Locality is never a flag: {@link EncoderProbe} measures it after training, on the saved files read back through
  * {@link VisionLoader}, at the hidden state the specs use (mini-dino -1, mini-clip -2, mini-ijepa -1). The last
  * {@code max(1, 15%)} of the images (at most the scale's probe test size) are held out of encoder training and are
- * the probe's test set.
- *
- * <p>Sizes: hidden 128, 4 layers, 4 heads, MLP 512, patch 14 on 112-pixel scenes (8×8 grid) at scale {@code default};
- * hidden 64, 2 layers, MLP 256 at {@code tiny}. Position tables start from the 2-D sine-cosine table in all three.
- * Schedules (default): dino 6300×16 at {@link #DINO_LR}, clip and ijepa 500×32 at 2e-3 (about 100 CPU seconds each),
- * AdamW (wd 0.05, clip 1.0), warmup + cosine. Object identity is what the captions need and what is slow to learn from
- * pixels. The global objectives learn colours and backgrounds (their losses fall) but hardly any category at every
- * budget tried: image-level probe (below) on the default world 0.072 (clip) / 0.054 (ijepa) at 500×32 and 0.116 /
- * 0.128 at 3000×32 (encoders-6: 1485 CPU seconds for the two), against a majority of 0.078 and mini-dino's 0.240;
- * the CE-only projector's caption recall stayed near its shuffled baseline either way (3000×32: 0.219 / 0.188 against
- * 0.124 / 0.112), so the world does not pay for the longer schedule. The dense objective needs its budget
- * (object-patch probe 0.43 at 700×16, 0.74 at 2100×16, 0.84 at 6300×16; mini-dino/none caption recall 0.57 with the
- * 0.74 encoder, 0.74 with the 0.84 one: the captions are bounded by what the patch tokens hold, see
- * {@code ProbeOracleBench}). The probe figures of each build ({@code probe_object_acc}: a patch's own object;
+ * the probe's test set. The probe figures of each build ({@code probe_object_acc}: a patch's own object;
  * {@code probe_image_acc}: every patch asked for the image's largest object) say where each encoder's content is.
- * The encoders train on scenes of their own, never on the dataset's splits (see {@code WorldBuilder}).
+ *
+ * <p>Sizes: hidden 128, 4 heads, MLP 512, patch 14 on 112-pixel scenes (8×8 grid), 4 blocks for mini-dino and 4 + 2
+ * for the global encoders at scale {@code default}; hidden 64, 2 (+ 2) blocks, MLP 256 at {@code tiny}. Position
+ * tables start from the 2-D sine-cosine table. Schedules (default): dino 6300×16 at {@link #DINO_LR}, then clip and
+ * ijepa side by side, 500×32 at 1e-3 (about 120 and 200 CPU seconds), AdamW (wd 0.05, clip 1.0), warmup + cosine.
+ * The dense objective needs its budget (object-patch probe 0.43 at 700×16, 0.74 at 2100×16, 0.84 at 6300×16;
+ * mini-dino/none caption recall 0.57 with the 0.74 encoder, 0.74 with the 0.84 one: the captions are bounded by what
+ * the patch tokens hold, see {@code ProbeOracleBench}). The encoders train on scenes of their own, never on the
+ * dataset's splits (see {@code WorldBuilder}).
  *
  * <p>Determinism: every random number comes from {@link java.util.Random} seeded from {@code seed}; each encoder is
- * trained on its own thread with torch set to one intra-op thread (the three run side by side), so the same data and
- * seed give byte-identical files. Returned figures (sorted names, {@code <encoder>.<figure>}): probe_patch_acc,
- * probe_object_acc, majority_baseline, feature_std, loss_initial, loss_final, steps, batch, train_images,
+ * trained on its own thread with torch set to one intra-op thread, so the same data and seed give byte-identical
+ * files. Returned figures (sorted names, {@code <encoder>.<figure>}): probe_patch_acc, probe_object_acc,
+ * probe_image_acc, majority_baseline, feature_std, loss_initial, loss_final, steps, batch, train_images,
  * reload_max_abs_diff, train_seconds (wall, training only), cpu_seconds (that thread's CPU time, training + probe),
  * plus {@code encoders.wall_seconds}. Times vary run to run; they belong in logs and READMEs, never in tables.
  */
@@ -80,7 +90,7 @@ public final class EncoderStage {
      * Part of the encoder stage's cache key: bump it whenever a change here changes the encoders a seed gives, so
      * cached worlds rebuild this stage (and only this stage).
      */
-    public static final String VERSION = "encoders-7";
+    public static final String VERSION = "encoders-8";
 
     private static final Logger LOG = LoggerFactory.getLogger(EncoderStage.class);
 
@@ -97,6 +107,12 @@ public final class EncoderStage {
     static final double DINO_LR = 4e-3;
 
     /**
+     * Blocks the global encoders add, trained with their own objectives, on top of their stem: the trained mini-dino's
+     * embeddings and blocks, frozen (see the class comment).
+     */
+    static final int STEM_FRESH = 2;
+
+    /**
      * How many scenes of their own the encoders are pretrained on (the world's splits are not among them): 10000 at
      * default scale (6300 x 16 dense steps are then about 10 epochs; at 2100 steps 10000 scenes gave no better probe
      * than 6000, the budget was the limit), 64 at tiny.
@@ -105,9 +121,13 @@ public final class EncoderStage {
         return "tiny".equals(scale) ? 64 : 10000;
     }
 
-    /** How many transformer layers the scale's encoders have (known before building: for checking specs). */
-    public static int layers(String scale) {
-        return Settings.forScale(scale, 112, 14).dims().layers();
+    /**
+     * How many transformer layers encoder {@code name} has at {@code scale} (known before building: for checking
+     * specs): mini-dino's, plus {@link #STEM_FRESH} for the global encoders built on it.
+     */
+    public static int layers(String scale, String name) {
+        int dino = Settings.forScale(scale, 112, 14).dims().layers();
+        return "mini-dino".equals(name) ? dino : dino + STEM_FRESH;
     }
 
     /** Sizes and budgets of one scale. */
@@ -126,7 +146,7 @@ public final class EncoderStage {
                             96, 48);
                 case "default":
                     return new Settings(dims, 64, new EncoderTrainer.Schedule(6300, 16, DINO_LR),
-                            new EncoderTrainer.Schedule(500, 32, 2e-3), new EncoderTrainer.Schedule(500, 32, 2e-3),
+                            new EncoderTrainer.Schedule(500, 32, 1e-3), new EncoderTrainer.Schedule(500, 32, 1e-3),
                             384, 192);
                 default:
                     throw new VistaException(ExitCodes.USAGE, "world.scale: expected tiny or default, got '" + scale
@@ -151,6 +171,15 @@ public final class EncoderStage {
     }
 
     static Map<String, Double> build(EncoderTrainingData data, Path outDir, long seed, Settings s) {
+        return build(data, outDir, seed, s, null);
+    }
+
+    /**
+     * As above; {@code presetDino} (the values of a trained mini-dino, for benches) skips training and writing
+     * mini-dino and builds the global encoders on it.
+     */
+    static Map<String, Double> build(EncoderTrainingData data, Path outDir, long seed, Settings s,
+                                     Map<String, float[]> presetDino) {
         check(data, s.dims());
         long t0 = System.nanoTime();
         int n = data.images().size();
@@ -173,14 +202,29 @@ public final class EncoderStage {
         TreeMap<String, Double> out = new TreeMap<>();
         try {
             List<Future<SortedMap<String, Double>>> jobs = new ArrayList<>();
+            CompletableFuture<Map<String, float[]>> dino = new CompletableFuture<>();
+            if (presetDino != null) {
+                dino.complete(presetDino);
+            }
+            List<String> names = new ArrayList<>();
             for (int i = 0; i < NAMES.size(); i++) {
                 String name = NAMES.get(i);
                 long jobSeed = seed * 1_000_003L + 7919L * (i + 1);
-                jobs.add(pool.submit(() -> one(name, data, train, nTest, outDir, jobSeed, s)));
+                if (name.equals("mini-dino")) {
+                    if (presetDino == null) {
+                        names.add(name);
+                        jobs.add(pool.submit(() -> one(name, data, train, nTest, outDir, jobSeed, s, null, dino)));
+                    }
+                } else {
+                    names.add(name);
+                    // the global encoders start once mini-dino, their stem, is trained
+                    jobs.add(pool.submit(() -> one(name, data, train, nTest, outDir, jobSeed, s,
+                            new EncoderTrainer.Stem(dino.get(), s.dims().layers(), STEM_FRESH), null)));
+                }
             }
             for (int i = 0; i < jobs.size(); i++) {
                 for (Map.Entry<String, Double> e : jobs.get(i).get().entrySet()) {
-                    out.put(NAMES.get(i) + "." + e.getKey(), e.getValue());
+                    out.put(names.get(i) + "." + e.getKey(), e.getValue());
                 }
             }
         } catch (ExecutionException e) {
@@ -198,6 +242,9 @@ public final class EncoderStage {
         }
         out.put("encoders.wall_seconds", (System.nanoTime() - t0) / 1e9);
         for (String name : NAMES) {
+            if (!out.containsKey(name + ".steps")) {
+                continue;
+            }
             LOG.info(String.format(Locale.ROOT, "encoders: %s probe(layer %d) patch %.3f object %.3f majority %.3f,"
                             + " image %.3f (majority %.3f), loss %.3f -> %.3f, %d steps x %d, train %.1f s wall,"
                             + " %.1f s cpu", name,
@@ -214,7 +261,21 @@ public final class EncoderStage {
 
     /** Trains, writes, reloads and probes one encoder on the calling (worker) thread. */
     private static SortedMap<String, Double> one(String name, EncoderTrainingData data, int[] train, int nTest,
-                                                 Path outDir, long seed, Settings s) {
+                                                 Path outDir, long seed, Settings s, EncoderTrainer.Stem stem,
+                                                 CompletableFuture<Map<String, float[]>> values) {
+        try {
+            return trainOne(name, data, train, nTest, outDir, seed, s, stem, values);
+        } catch (RuntimeException | Error e) {
+            if (values != null) {
+                values.completeExceptionally(e);
+            }
+            throw e;
+        }
+    }
+
+    private static SortedMap<String, Double> trainOne(String name, EncoderTrainingData data, int[] train, int nTest,
+                                                      Path outDir, long seed, Settings s, EncoderTrainer.Stem stem,
+                                                      CompletableFuture<Map<String, float[]>> values) {
         // torch reads its intra-op thread count per thread; one thread keeps every reduction in a fixed order
         JniUtils.setNumThreads(1);
         JniUtils.setGradMode(false);
@@ -230,9 +291,13 @@ public final class EncoderStage {
         try (NDManager m = NDManager.newBaseManager()) {
             EncoderTrainer.Trained t = switch (family) {
                 case DINOV2 -> EncoderTrainer.dino(data, train, s.dims(), pixels, s.dino(), seed, m);
-                case CLIP -> EncoderTrainer.clip(data, train, s.dims(), s.projDim(), pixels, s.clip(), seed, m);
-                case IJEPA -> EncoderTrainer.ijepa(data, train, s.dims(), pixels, s.ijepa(), seed, m);
+                case CLIP -> EncoderTrainer.clip(data, train, globalDims(s, stem), s.projDim(), pixels, s.clip(), seed,
+                        m, stem);
+                case IJEPA -> EncoderTrainer.ijepa(data, train, globalDims(s, stem), pixels, s.ijepa(), seed, m, stem);
             };
+            if (values != null) {
+                values.complete(t.vit().values());
+            }
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
             TreeMap<String, Double> figs = new TreeMap<>(t.figures());
             figs.put("train_seconds", trainSeconds);
@@ -280,6 +345,13 @@ public final class EncoderStage {
                     ? (mx.getCurrentThreadCpuTime() - cpu0) / 1e9 : Double.NaN);
             return figs;
         }
+    }
+
+    /** A global encoder's sizes: mini-dino's, with the stem's fresh blocks on top. */
+    static TrainableVit.Dims globalDims(Settings s, EncoderTrainer.Stem stem) {
+        TrainableVit.Dims d = s.dims();
+        return stem == null ? d : new TrainableVit.Dims(d.hidden(), stem.blocks() + stem.fresh(), d.heads(), d.mlp(),
+                d.imageSize(), d.patch());
     }
 
     /** Per image, every patch labelled with the category owning most of the image's patches (ties: lowest). */
@@ -350,7 +422,7 @@ public final class EncoderStage {
     static void write(EncoderTrainer.Trained t, Family family, Settings s, long seed, Pixels pixels,
                               Path dir) {
         t.vit().save(dir.resolve("model.safetensors"), t.saveExtra());
-        TrainableVit.Dims d = s.dims();
+        TrainableVit.Dims d = t.vit().dims();
         TreeMap<String, Object> c = new TreeMap<>();
         c.put("model_type", family.modelType);
         c.put("hidden_size", d.hidden());

@@ -58,6 +58,8 @@ final class TrainableVit implements AutoCloseable {
     private final Dims dims;
     private final NDManager manager;
     private final TreeMap<String, NDArray> params = new TreeMap<>();
+    /** Names whose values {@link #transplant} copied. */
+    private final java.util.Set<String> copied = new java.util.TreeSet<>();
 
     private TrainableVit(Family family, Dims dims, NDManager parent) {
         this.family = family;
@@ -100,6 +102,194 @@ final class TrainableVit implements AutoCloseable {
         return v;
     }
 
+    /**
+     * A {@code family} ViT whose patch embedding, positions, class token and first {@code blocks} transformer blocks
+     * are copied from a trained DINOv2-family ViT's {@code dino} values ({@link #values}); everything else is fresh as
+     * {@link #init} draws it from {@code seed}. The copy keeps the maths: DINOv2's layer-scales are folded into the
+     * output rows of the attention projection and the second MLP matrix, and for CLIP (no patch-embedding bias) the
+     * bias is added to the patch rows of the position table. What cannot be kept is left to training: CLIP's
+     * pre-layernorm (normalises the embeddings DINOv2 leaves raw) and its quick GELU where DINOv2 has the exact one.
+     */
+    static TrainableVit transplant(Family family, Dims dims, long seed, NDManager parent, Map<String, float[]> dino,
+                                   int blocks) {
+        return transplant(family, dims, seed, parent, dino, blocks, false);
+    }
+
+    /** As above; {@code freeze}: the copied tensors are not trained ({@link #trainable} leaves them out). */
+    static TrainableVit transplant(Family family, Dims dims, long seed, NDManager parent, Map<String, float[]> dino,
+                                   int blocks, boolean freeze) {
+        if (blocks < 0 || blocks > dims.layers()) {
+            throw new IllegalArgumentException("blocks " + blocks + " outside 0.." + dims.layers());
+        }
+        TrainableVit v = init(family, dims, seed, parent, false);
+        TrainableVit src = new TrainableVit(Family.DINOV2, new Dims(dims.hidden(), blocks, dims.heads(), dims.mlp(),
+                dims.imageSize(), dims.patch()), parent);
+        int d = dims.hidden();
+        int n = dims.patches();
+        float[] bias = need(dino, src.patchB());
+        float[] pos = need(dino, src.posName()).clone(); // [1, n + 1, d]
+        v.set(v.patchW(), need(dino, src.patchW()));
+        switch (family) {
+            case DINOV2 -> {
+                v.set(v.patchB(), bias);
+                v.set(v.clsName(), need(dino, src.clsName()));
+                v.set(v.posName(), pos);
+            }
+            case CLIP -> {
+                // CLIP normalises pixels with its own mean and std: fold the change into the patch embedding, so the
+                // raw embeddings equal DINOv2's exactly, and move the (then shifted) bias into the patch positions
+                float[] w = need(dino, src.patchW()).clone();
+                float[] b = bias.clone();
+                int per = w.length / d / 3;
+                float[] cm = org.vistabench.model.vision.ImageProcessor.CLIP_MEAN;
+                float[] cs = org.vistabench.model.vision.ImageProcessor.CLIP_STD;
+                float[] im = org.vistabench.model.vision.ImageProcessor.IMAGENET_MEAN;
+                float[] is = org.vistabench.model.vision.ImageProcessor.IMAGENET_STD;
+                for (int o = 0; o < d; o++) {
+                    for (int ch = 0; ch < 3; ch++) {
+                        for (int k = 0; k < per; k++) {
+                            int at = (o * 3 + ch) * per + k;
+                            b[o] += w[at] * (cm[ch] - im[ch]) / is[ch];
+                            w[at] *= cs[ch] / is[ch];
+                        }
+                    }
+                }
+                for (int j = 1; j <= n; j++) {
+                    for (int c = 0; c < d; c++) {
+                        pos[j * d + c] += b[c];
+                    }
+                }
+                v.set(v.patchW(), w);
+                v.set(v.clsName(), need(dino, src.clsName()));
+                v.set(v.posName(), pos);
+            }
+            case IJEPA -> {
+                v.set(v.patchB(), bias);
+                v.set(v.posName(), java.util.Arrays.copyOfRange(pos, d, (n + 1) * d));
+            }
+        }
+        for (int i = 0; i < blocks; i++) {
+            String[] from = src.blockNames(i);
+            String[] to = v.blockNames(i);
+            for (int j : new int[] {0, 1, 2, 3, 6, 7}) {
+                v.set(to[j] + ".weight", need(dino, from[j] + ".weight"));
+                v.set(to[j] + ".bias", need(dino, from[j] + ".bias"));
+            }
+            for (int[] pair : new int[][] {{4, 5}, {8, 9}}) {
+                float[] w = need(dino, from[pair[0]] + ".weight").clone();
+                float[] b = need(dino, from[pair[0]] + ".bias").clone();
+                float[] ls = need(dino, from[pair[1]]);
+                int cols = w.length / d;
+                for (int r = 0; r < d; r++) {
+                    for (int c = 0; c < cols; c++) {
+                        w[r * cols + c] *= ls[r];
+                    }
+                    b[r] *= ls[r];
+                }
+                if (to[pair[1]] != null) {
+                    v.set(to[pair[1]], ones(d));
+                }
+                v.set(to[pair[0]] + ".weight", w);
+                v.set(to[pair[0]] + ".bias", b);
+            }
+        }
+        if (blocks == dims.layers() && dino.containsKey("layernorm.weight")) {
+            String fin = family == Family.CLIP ? "post_layernorm" : "layernorm";
+            v.set(fin + ".weight", need(dino, "layernorm.weight"));
+            v.set(fin + ".bias", need(dino, "layernorm.bias"));
+        }
+        src.close();
+        for (Map.Entry<String, NDArray> e : v.params.entrySet()) {
+            e.getValue().setRequiresGradient(!(freeze && v.copied.contains(e.getKey())));
+        }
+        return v;
+    }
+
+    /**
+     * CLIP only: sets {@code pre_layrnorm} to the per-channel affine map that best undoes the layer norm on these raw
+     * embeddings {@code raw} [tokens x d] (least squares per channel), so a transplanted stem sees nearly the
+     * embeddings it was trained on; the tensors count as copied (frozen with the stem).
+     */
+    void calibratePreNorm(float[] raw) {
+        int d = dims.hidden();
+        int t = raw.length / d;
+        double[] sz = new double[d];
+        double[] sx = new double[d];
+        double[] szz = new double[d];
+        double[] szx = new double[d];
+        for (int i = 0; i < t; i++) {
+            double mu = 0;
+            for (int c = 0; c < d; c++) {
+                mu += raw[i * d + c];
+            }
+            mu /= d;
+            double var = 0;
+            for (int c = 0; c < d; c++) {
+                double e = raw[i * d + c] - mu;
+                var += e * e;
+            }
+            double inv = 1 / Math.sqrt(var / d + family.eps);
+            for (int c = 0; c < d; c++) {
+                double z = (raw[i * d + c] - mu) * inv;
+                double x = raw[i * d + c];
+                sz[c] += z;
+                sx[c] += x;
+                szz[c] += z * z;
+                szx[c] += z * x;
+            }
+        }
+        float[] w = new float[d];
+        float[] b = new float[d];
+        for (int c = 0; c < d; c++) {
+            double mz = sz[c] / t;
+            double mx = sx[c] / t;
+            double vz = szz[c] / t - mz * mz;
+            double cov = szx[c] / t - mz * mx;
+            w[c] = (float) (vz > 1e-12 ? cov / vz : 1);
+            b[c] = (float) (mx - w[c] * mz);
+        }
+        boolean grad = p("pre_layrnorm.weight").hasGradient();
+        set("pre_layrnorm.weight", w);
+        set("pre_layrnorm.bias", b);
+        p("pre_layrnorm.weight").setRequiresGradient(grad);
+        p("pre_layrnorm.bias").setRequiresGradient(grad);
+    }
+
+    private static float[] ones(int d) {
+        float[] o = new float[d];
+        java.util.Arrays.fill(o, 1f);
+        return o;
+    }
+
+    private static float[] need(Map<String, float[]> values, String name) {
+        float[] a = values.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("transplant: the source has no tensor " + name);
+        }
+        return a;
+    }
+
+    /** Replaces parameter {@code name}'s values (same shape). */
+    private void set(String name, float[] data) {
+        NDArray old = p(name);
+        if (old.getShape().size() != data.length) {
+            throw new IllegalArgumentException("transplant: " + name + " has " + old.getShape().size()
+                    + " values, the source " + data.length);
+        }
+        params.put(name, NdArrays.owned(manager, data, old.getShape()));
+        copied.add(name);
+        old.close();
+    }
+
+    /** Every parameter's values, copied out of torch (sorted names). */
+    SortedMap<String, float[]> values() {
+        TreeMap<String, float[]> out = new TreeMap<>();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            out.put(e.getKey(), NdArrays.toFloats(e.getValue()));
+        }
+        return out;
+    }
+
     Family family() {
         return family;
     }
@@ -111,6 +301,17 @@ final class TrainableVit implements AutoCloseable {
     /** Parameters by HF name (sorted, so optimiser state and saved files never depend on hash order). */
     SortedMap<String, NDArray> parameters() {
         return Collections.unmodifiableSortedMap(params);
+    }
+
+    /** The parameters training updates: all but a frozen transplant's copied ones (sorted). */
+    SortedMap<String, NDArray> trainable() {
+        TreeMap<String, NDArray> out = new TreeMap<>();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            if (e.getValue().hasGradient()) {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
     }
 
     /** Moves the weights into {@code scope} for one step, so ops whose first operand is a weight free with it. */

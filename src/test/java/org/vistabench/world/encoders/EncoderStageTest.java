@@ -59,7 +59,7 @@ class EncoderStageTest {
                 VisionConfig c = enc.config();
                 assertEquals(families[i], c.family());
                 assertEquals(128, c.hiddenSize());
-                assertEquals(4, c.numLayers());
+                assertEquals(i == 0 ? 4 : 4 + EncoderStage.STEM_FRESH, c.numLayers(), "global encoders: stem + fresh");
                 assertEquals(112, c.imageSize());
                 assertEquals(8, c.gridSize());
                 assertEquals(i < 2, enc.hasCls());
@@ -79,6 +79,22 @@ class EncoderStageTest {
         for (String name : EncoderStage.NAMES) {
             double diff = figures.get(name + ".reload_max_abs_diff");
             assertTrue(diff <= 1e-4, name + " reload diff " + diff);
+        }
+    }
+
+    @Test
+    void globalEncodersKeepMiniDinosBlocksFrozenAndTrainOnlyTheirOwn() {
+        Path a = tmp.resolve("a");
+        try (var dino = org.vistabench.tensor.SafeTensors.open(a.resolve("mini-dino/model.safetensors"));
+             var ijepa = org.vistabench.tensor.SafeTensors.open(a.resolve("mini-ijepa/model.safetensors"));
+             var clip = org.vistabench.tensor.SafeTensors.open(a.resolve("mini-clip/model.safetensors"))) {
+            assertArrayEquals(dino.floats("encoder.layer.3.attention.attention.query.weight"),
+                    ijepa.floats("encoder.layer.3.attention.attention.query.weight"));
+            assertArrayEquals(dino.floats("encoder.layer.0.mlp.fc1.weight"),
+                    clip.floats("vision_model.encoder.layers.0.mlp.fc1.weight"));
+            // the fresh blocks on top were trained: no longer at their init scale, and unlike each other
+            assertFalse(java.util.Arrays.equals(ijepa.floats("encoder.layer.4.intermediate.dense.weight"),
+                    clip.floats("vision_model.encoder.layers.4.mlp.fc1.weight")));
         }
     }
 

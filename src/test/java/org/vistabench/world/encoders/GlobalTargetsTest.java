@@ -23,13 +23,6 @@ class GlobalTargetsTest {
     }
 
     @Test
-    void contentPresentIsCategoriesThenColours() {
-        float[][] c = EncoderTrainer.contentPresent(DATA);
-        assertArrayEquals(new float[] {1, 0, 1, 0, 1}, c[0]);
-        assertArrayEquals(new float[] {0, 0, 0, 0, 0}, c[1]);
-    }
-
-    @Test
     void mainObjectLabelsEveryPatchWithTheLargestObjectTiesToTheLowestAndBackgroundOnlyStaysBackground() {
         List<int[]> m = EncoderStage.mainObject(List.of(new int[] {-1, 2, 2, 0}, new int[] {1, 0, -1, -1},
                 new int[] {-1, -1, -1, -1}));
