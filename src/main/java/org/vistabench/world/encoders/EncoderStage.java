@@ -39,8 +39,9 @@ import org.vistabench.tensor.NdArrays;
  *   0.5 CE(colour), background patches weighted {@link EncoderTrainer#BACKGROUND_WEIGHT}. The heads are not saved.</li>
  *   <li>The two <b>global encoders</b> are built on a <b>stem</b>: the trained mini-dino's embeddings and all its
  *   blocks, copied and frozen ({@link TrainableVit#transplant}: layer-scales folded, CLIP's pixel normalisation folded
- *   into the patch embedding, CLIP's pre-layernorm fitted to undo itself on the stem's embeddings), with
- *   {@link #STEM_FRESH} fresh blocks on top that only their global objective trains (6 blocks in all). Why: object
+ *   into the patch embedding), with {@link #STEM_FRESH} fresh blocks on top that only their global objective trains
+ *   (6 blocks in all); CLIP's pre-layernorm starts from a fit that undoes it on the stem's embeddings and trains with
+ *   the fresh blocks. Why: object
  *   identity is what the captions need, and from these pixels only the dense objective learns it within a world
  *   budget. Trained from scratch at 500 x 32 and 3000 x 32 steps (encoders-6/7) the global objectives learned
  *   colours and backgrounds but hardly any category (image-level probe 0.116 / 0.128 against a majority of 0.078)
@@ -350,8 +351,8 @@ public final class EncoderStage {
     /** A global encoder's sizes: mini-dino's, with the stem's fresh blocks on top. */
     static TrainableVit.Dims globalDims(Settings s, EncoderTrainer.Stem stem) {
         TrainableVit.Dims d = s.dims();
-        return stem == null ? d : new TrainableVit.Dims(d.hidden(), stem.blocks() + stem.fresh(), d.heads(), d.mlp(),
-                d.imageSize(), d.patch());
+        return new TrainableVit.Dims(d.hidden(), stem.blocks() + stem.fresh(), d.heads(), d.mlp(), d.imageSize(),
+                d.patch());
     }
 
     /** Per image, every patch labelled with the category owning most of the image's patches (ties: lowest). */

@@ -110,21 +110,14 @@ final class EncoderTrainer {
      * that is not saved), InfoNCE against the batch's object lists (the image's categories, multi-hot → linear): each
      * patch must pick its own image's objects out of the batch. The target is the whole image's object list, never the
      * patch's own object, so the patch tokens carry the image's content globally (as CLIP's patch tokens are known to)
-     * and nothing asks them where in the image it is.
+     * and nothing asks them where in the image it is. Built on the stem ({@link #start}): its pre-layernorm starts from
+     * the fit {@link TrainableVit#calibratePreNorm} makes on the stem's embeddings and trains with the fresh blocks.
      */
-    static Trained clip(EncoderTrainingData data, int[] train, TrainableVit.Dims dims, int projDim, Pixels pixels,
-                        Schedule s, long seed, NDManager m) {
-        return clip(data, train, dims, projDim, pixels, s, seed, m, null);
-    }
-
-    /** As above, the ViT started from {@code stem} (null: fresh) as {@link #start} says. */
     static Trained clip(EncoderTrainingData data, int[] train, TrainableVit.Dims dims, int projDim, Pixels pixels,
                         Schedule s, long seed, NDManager m, Stem stem) {
         Random r = new Random(seed);
         TrainableVit vit = start(Family.CLIP, dims, r.nextLong(), m, stem);
-        if (stem != null) {
-            vit.calibratePreNorm(stemEmbeddings(data, train, dims, stem, m));
-        }
+        vit.calibratePreNorm(stemEmbeddings(data, train, dims, stem, m));
         int d = dims.hidden();
         int n = dims.patches();
         int v = data.vocabulary().size();
@@ -241,11 +234,9 @@ final class EncoderTrainer {
         TrainableVit context = start(Family.IJEPA, dims, r.nextLong(), m, stem);
         TrainableVit.Dims stemDims = new TrainableVit.Dims(dims.hidden(), stem.blocks(), dims.heads(), dims.mlp(),
                 dims.imageSize(), dims.patch());
+        // every tensor of the target is the stem's, so freezing the copied ones freezes it whole
         TrainableVit target = TrainableVit.transplant(Family.DINOV2, stemDims, r.nextLong(), m, stem.dino(),
-                stem.blocks());
-        for (NDArray a : target.parameters().values()) {
-            a.setRequiresGradient(false);
-        }
+                stem.blocks(), true);
         Pixels targetPixels = new Pixels(Family.DINOV2, data.imageSize());
         int d = dims.hidden();
         int n = dims.patches();
@@ -339,10 +330,9 @@ final class EncoderTrainer {
         }
     }
 
-    /** A fresh ViT ({@code stem} null) or one started from the stem ({@link TrainableVit#transplant}). */
+    /** A global encoder's ViT: the stem's tensors copied and frozen, the rest fresh ({@link TrainableVit#transplant}). */
     private static TrainableVit start(Family family, TrainableVit.Dims dims, long seed, NDManager m, Stem stem) {
-        return stem == null ? TrainableVit.init(family, dims, seed, m, true)
-                : TrainableVit.transplant(family, dims, seed, m, stem.dino(), stem.blocks(), true);
+        return TrainableVit.transplant(family, dims, seed, m, stem.dino(), stem.blocks(), true);
     }
 
     /** The training loop: epoch-shuffled batches, AdamW with warmup + cosine, clip 1.0; the first model is trained. */

@@ -58,7 +58,7 @@ final class TrainableVit implements AutoCloseable {
     private final Dims dims;
     private final NDManager manager;
     private final TreeMap<String, NDArray> params = new TreeMap<>();
-    /** Names whose values {@link #transplant} copied. */
+    /** Names whose values {@link #set} replaced ({@link #transplant} freezes those it copied). */
     private final java.util.Set<String> copied = new java.util.TreeSet<>();
 
     private TrainableVit(Family family, Dims dims, NDManager parent) {
@@ -107,8 +107,9 @@ final class TrainableVit implements AutoCloseable {
      * are copied from a trained DINOv2-family ViT's {@code dino} values ({@link #values}); everything else is fresh as
      * {@link #init} draws it from {@code seed}. The copy keeps the maths: DINOv2's layer-scales are folded into the
      * output rows of the attention projection and the second MLP matrix, and for CLIP (no patch-embedding bias) the
-     * bias is added to the patch rows of the position table. What cannot be kept is left to training: CLIP's
-     * pre-layernorm (normalises the embeddings DINOv2 leaves raw) and its quick GELU where DINOv2 has the exact one.
+     * bias is added to the patch rows of the position table. What cannot be kept exactly: CLIP's pre-layernorm
+     * (normalises the embeddings DINOv2 leaves raw; see {@link #calibratePreNorm}) and its quick GELU where DINOv2 has
+     * the exact one.
      */
     static TrainableVit transplant(Family family, Dims dims, long seed, NDManager parent, Map<String, float[]> dino,
                                    int blocks) {
@@ -128,9 +129,9 @@ final class TrainableVit implements AutoCloseable {
         int n = dims.patches();
         float[] bias = need(dino, src.patchB());
         float[] pos = need(dino, src.posName()).clone(); // [1, n + 1, d]
-        v.set(v.patchW(), need(dino, src.patchW()));
         switch (family) {
             case DINOV2 -> {
+                v.set(v.patchW(), need(dino, src.patchW()));
                 v.set(v.patchB(), bias);
                 v.set(v.clsName(), need(dino, src.clsName()));
                 v.set(v.posName(), pos);
@@ -164,6 +165,7 @@ final class TrainableVit implements AutoCloseable {
                 v.set(v.posName(), pos);
             }
             case IJEPA -> {
+                v.set(v.patchW(), need(dino, src.patchW()));
                 v.set(v.patchB(), bias);
                 v.set(v.posName(), java.util.Arrays.copyOfRange(pos, d, (n + 1) * d));
             }
@@ -207,8 +209,9 @@ final class TrainableVit implements AutoCloseable {
 
     /**
      * CLIP only: sets {@code pre_layrnorm} to the per-channel affine map that best undoes the layer norm on these raw
-     * embeddings {@code raw} [tokens x d] (least squares per channel), so a transplanted stem sees nearly the
-     * embeddings it was trained on; the tensors count as copied (frozen with the stem).
+     * embeddings {@code raw} [tokens x d] (least squares per channel), so a transplanted stem starts from nearly the
+     * embeddings it was trained on. The tensors keep whether they are trained: after a {@link #transplant} (where
+     * they are fresh, not copied) they train with the fresh blocks.
      */
     void calibratePreNorm(float[] raw) {
         int d = dims.hidden();

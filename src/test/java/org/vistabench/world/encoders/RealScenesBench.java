@@ -42,6 +42,15 @@ class RealScenesBench {
                 lex.numCategories(), lex.colours().size(), size, SceneGenerator.PATCH);
     }
 
+    /** {@code s} with the global encoders' steps and peak rate from {@code bench.globalSteps} / {@code bench.globalLr}. */
+    static EncoderStage.Settings globalSchedules(EncoderStage.Settings s) {
+        int steps = Integer.getInteger("bench.globalSteps", s.clip().steps());
+        double lr = Double.parseDouble(System.getProperty("bench.globalLr", Double.toString(s.clip().lr())));
+        return new EncoderStage.Settings(s.dims(), s.projDim(), s.dino(),
+                new EncoderTrainer.Schedule(steps, s.clip().batch(), lr),
+                new EncoderTrainer.Schedule(steps, s.ijepa().batch(), lr), s.probeTrainImages(), s.probeTestImages());
+    }
+
     @Test
     @EnabledIfSystemProperty(named = "bench.real", matches = "true")
     void timeStage() throws Exception {
@@ -60,12 +69,9 @@ class RealScenesBench {
                     new EncoderTrainer.Schedule(1, 2, 1e-3), s.probeTrainImages(), s.probeTestImages());
         }
         if (Boolean.getBoolean("bench.globalOnly")) {
-            int steps = Integer.getInteger("bench.globalSteps", s.clip().steps());
-            double lr = Double.parseDouble(System.getProperty("bench.globalLr", Double.toString(s.clip().lr())));
-            s = new EncoderStage.Settings(s.dims(), s.projDim(), new EncoderTrainer.Schedule(1, 2, 1e-3),
-                    new EncoderTrainer.Schedule(steps, s.clip().batch(), lr),
-                    new EncoderTrainer.Schedule(steps, s.ijepa().batch(), lr), s.probeTrainImages(),
-                    s.probeTestImages());
+            s = globalSchedules(s);
+            s = new EncoderStage.Settings(s.dims(), s.projDim(), new EncoderTrainer.Schedule(1, 2, 1e-3), s.clip(),
+                    s.ijepa(), s.probeTrainImages(), s.probeTestImages());
         }
         Path out = Files.createTempDirectory("enc-bench");
         long t0 = System.nanoTime();

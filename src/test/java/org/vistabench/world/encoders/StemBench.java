@@ -19,12 +19,8 @@ class StemBench {
     void stem() throws Exception {
         int n = Integer.getInteger("bench.images", 6000);
         EncoderTrainingData data = RealScenesBench.scenes(n, 7);
-        EncoderStage.Settings s = EncoderStage.Settings.forScale("default", data.imageSize(), data.patch());
-        int steps = Integer.getInteger("bench.globalSteps", s.clip().steps());
-        double lr = Double.parseDouble(System.getProperty("bench.globalLr", Double.toString(s.clip().lr())));
-        s = new EncoderStage.Settings(s.dims(), s.projDim(), s.dino(), new EncoderTrainer.Schedule(steps,
-                s.clip().batch(), lr), new EncoderTrainer.Schedule(steps, s.ijepa().batch(), lr),
-                s.probeTrainImages(), s.probeTestImages());
+        EncoderStage.Settings s = RealScenesBench.globalSchedules(
+                EncoderStage.Settings.forScale("default", data.imageSize(), data.patch()));
         Map<String, float[]> dino = new TreeMap<>();
         try (SafeTensors st = SafeTensors.open(Path.of(System.getProperty("bench.dino")))) {
             for (String name : st.names()) {
